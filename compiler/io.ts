@@ -1,0 +1,23 @@
+// Tensors and state dicts to and from safetensors files.
+
+import { readFileSync } from 'node:fs';
+import { readSafetensors, writeSafetensors } from '../runtime/safetensors.js';
+import { Tensor } from './trace/tensor.js';
+
+export function loadSafetensors(path: string): Record<string, Tensor> {
+  const { tensors } = readSafetensors(readFileSync(path), path);
+  const out: Record<string, Tensor> = {};
+  for (const [name, t] of tensors) out[name] = Tensor._concrete(t.data, t.shape, t.dtype);
+  return out;
+}
+
+export function parseSafetensors(bytes: Uint8Array, what?: string): Record<string, Tensor> {
+  const { tensors } = readSafetensors(bytes, what);
+  const out: Record<string, Tensor> = {};
+  for (const [name, t] of tensors) out[name] = Tensor._concrete(t.data, t.shape, t.dtype);
+  return out;
+}
+
+export function serializeSafetensors(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
+  return writeSafetensors(Object.entries(tensors).map(([k, t]) => [k, { dtype: t.dtype, shape: t.shape, data: t.data }]), metadata);
+}

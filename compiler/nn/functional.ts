@@ -1,0 +1,169 @@
+// torch.nn.functional: activations, layers as functions, and losses, built from the op library.
+
+import { isFloat } from '../../ir/dtype.js';
+import { ShapeError } from '../../ir/errors.js';
+import { fmtShape, normAxis, shapesEqual } from '../../ir/shape.js';
+import * as ops from '../trace/ops.js';
+import { Tensor } from '../trace/tensor.js';
+
+export const relu = (x: Tensor): Tensor => x.relu();
+export const gelu = (x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor => x.gelu(options.approximate ?? 'none');
+export const silu = (x: Tensor): Tensor => x.silu();
+export const tanh = (x: Tensor): Tensor => x.tanh();
+export const sigmoid = (x: Tensor): Tensor => x.sigmoid();
+export const softmax = (x: Tensor, dim: number): Tensor => ops.softmax(x, dim);
+export const logSoftmax = (x: Tensor, dim: number): Tensor => ops.logSoftmax(x, dim);
+export const flatten = (x: Tensor, startDim = 0, endDim = -1): Tensor => ops.flatten(x, startDim, endDim);
+export const pad = (x: Tensor, pads: readonly number[], value = 0): Tensor => ops.pad(x, pads, value);
+
+/** y = x @ w.T + b with w laid out [out, in], as torch.nn.functional.linear. */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
+  const inF = weight.shape[weight.ndim - 1];
+  if (x.shape[x.ndim - 1] !== inF) {
+    throw new ShapeError(`linear: input ${fmtShape(x.shape)} has ${x.shape[x.ndim - 1]} features but weight ${fmtShape(weight.shape)} expects ${inF}`);
+  }
+  const y = ops.matmul(x, weight.t());
+  return bias ? y.add(bias) : y;
+}
+
+export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor, options: ops.ConvOptions = {}): Tensor {
+  return ops.conv(x, weight, bias, 1, options);
+}
+
+export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor, options: ops.ConvOptions = {}): Tensor {
+  return ops.conv(x, weight, bias, 2, options);
+}
+
+export const maxPool1d = (x: Tensor, k: number, o: ops.PoolOptions = {}): Tensor => ops.pool('max', x, 1, k, o);
+export const maxPool2d = (x: Tensor, k: number | readonly number[], o: ops.PoolOptions = {}): Tensor => ops.pool('max', x, 2, k, o);
+export const avgPool1d = (x: Tensor, k: number, o: ops.PoolOptions = {}): Tensor => ops.pool('avg', x, 1, k, o);
+export const avgPool2d = (x: Tensor, k: number | readonly number[], o: ops.PoolOptions = {}): Tensor => ops.pool('avg', x, 2, k, o);
+
+export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?: Tensor, bias?: Tensor, eps = 1e-5): Tensor {
+  const n = normalizedShape.length;
+  if (!shapesEqual(x.shape.slice(x.ndim - n), normalizedShape)) {
+    throw new ShapeError(`layer_norm: input ${fmtShape(x.shape)} does not end with normalized_shape ${fmtShape(normalizedShape)}`);
+  }
+  const dims = [...Array(n).keys()].map((i) => x.ndim - n + i);
+  const mu = x.mean(dims, true);
+  const centered = x.sub(mu);
+  const varBiased = centered.mul(centered).mean(dims, true);
+  let y = centered.mul(varBiased.add(eps).rsqrt());
+  if (weight) y = y.mul(weight);
+  if (bias) y = y.add(bias);
+  return y;
+}
+
+/** Reshapes a per-channel [C] tensor to broadcast over [N, C, ...] input. */
+function perChannel(t: Tensor, x: Tensor): Tensor {
+  return t.reshape([1, -1, ...Array(x.ndim - 2).fill(1)]);
+}
+
+export interface BatchNormResult {
+  readonly output: Tensor;
+  /** New running statistics in training mode (undefined in eval or without running stats). */
+  readonly runningMean?: Tensor;
+  readonly runningVar?: Tensor;
+}
+
+/**
+ * Batch norm over channel dim 1. In training mode it normalises with the batch's biased variance and
+ * returns updated running stats (momentum update with the unbiased variance), as torch does.
+ */
+export function batchNormWithStats(
+  x: Tensor, runningMean: Tensor | undefined, runningVar: Tensor | undefined, weight: Tensor | undefined,
+  bias: Tensor | undefined, training: boolean, momentum = 0.1, eps = 1e-5,
+): BatchNormResult {
+  if (x.ndim < 2) throw new ShapeError(`batch_norm: expected input with at least 2 dims [N, C, ...], got ${fmtShape(x.shape)}`);
+  const c = x.shape[1]!;
+  for (const [name, t] of [['running_mean', runningMean], ['running_var', runningVar], ['weight', weight], ['bias', bias]] as const) {
+    if (t && (t.ndim !== 1 || t.shape[0] !== c)) throw new ShapeError(`batch_norm: ${name} ${fmtShape(t.shape)} does not match ${c} channels of input ${fmtShape(x.shape)}`);
+  }
+  const dims = [0, ...Array(x.ndim - 2).keys()].map((d, i) => (i === 0 ? 0 : d + 2));
+  let mean: Tensor, variance: Tensor;
+  let newMean: Tensor | undefined, newVar: Tensor | undefined;
+  if (training || !runningMean || !runningVar) {
+    const count = dims.reduce((n, d) => n * x.shape[d]!, 1);
+    if (training && count <= 1) throw new ShapeError(`batch_norm: expected more than 1 value per channel when training, got input ${fmtShape(x.shape)}`);
+    mean = x.mean(dims);
+    const centered = x.sub(perChannel(mean, x));
+    variance = centered.mul(centered).mean(dims);
+    if (training && runningMean && runningVar) {
+      newMean = runningMean.mul(1 - momentum).add(mean.mul(momentum));
+      newVar = runningVar.mul(1 - momentum).add(variance.mul((momentum * count) / (count - 1)));
+    }
+  } else {
+    mean = runningMean;
+    variance = runningVar;
+  }
+  let y = x.sub(perChannel(mean, x)).mul(perChannel(variance.add(eps).rsqrt(), x));
+  if (weight) y = y.mul(perChannel(weight, x));
+  if (bias) y = y.add(perChannel(bias, x));
+  return { output: y, ...(newMean ? { runningMean: newMean, runningVar: newVar! } : {}) };
+}
+
+export function batchNorm(
+  x: Tensor, runningMean: Tensor | undefined, runningVar: Tensor | undefined, weight?: Tensor, bias?: Tensor,
+  training = false, momentum = 0.1, eps = 1e-5,
+): Tensor {
+  return batchNormWithStats(x, runningMean, runningVar, weight, bias, training, momentum, eps).output;
+}
+
+export function embedding(indices: Tensor, weight: Tensor): Tensor {
+  if (isFloat(indices.dtype)) throw new ShapeError(`embedding: indices must be an integer tensor, got ${indices.dtype} ${fmtShape(indices.shape)}`);
+  return ops.take(weight, indices, 0);
+}
+
+/** Zeroes elements with probability p and scales the rest by 1/(1-p) in training mode. */
+export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
+  if (p < 0 || p > 1) throw new ShapeError(`dropout probability has to be between 0 and 1, but got ${p}`);
+  if (!training || p === 0) return x;
+  if (p === 1) return x.mul(0);
+  const keep = ops.rand(x.shape, x.dtype).ge(p);
+  return x.mul(keep).mul(1 / (1 - p));
+}
+
+export type Reduction = 'mean' | 'sum' | 'none';
+
+function reduce(loss: Tensor, reduction: Reduction): Tensor {
+  return reduction === 'none' ? loss : reduction === 'sum' ? loss.sum() : loss.mean();
+}
+
+/** Negative log likelihood of log-probabilities [N, C] (or [C]) at integer targets [N]. */
+export function nllLoss(logProbs: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  const classDim = logProbs.ndim === 1 ? 0 : 1;
+  const c = logProbs.shape[classDim]!;
+  const expected = logProbs.shape.filter((_, i) => i !== classDim);
+  if (!shapesEqual(target.shape, expected)) {
+    throw new ShapeError(`nll_loss: target ${fmtShape(target.shape)} does not match input ${fmtShape(logProbs.shape)} (expected ${fmtShape(expected)})`);
+  }
+  const hot = ops.oneHot(target, c, logProbs.dtype);
+  const moved = classDim === 1 && logProbs.ndim > 2 ? ops.permute(logProbs, [0, ...[...Array(logProbs.ndim - 2).keys()].map((i) => i + 2), 1]) : logProbs;
+  const picked = moved.mul(hot).sum(-1).neg();
+  return reduce(picked, options.reduction ?? 'mean');
+}
+
+/** Cross entropy of logits [N, C] against integer class targets [N] (or probabilities [N, C]). */
+export function crossEntropy(logits: Tensor, target: Tensor, options: { reduction?: Reduction; labelSmoothing?: number } = {}): Tensor {
+  const classDim = logits.ndim === 1 ? 0 : 1;
+  const logp = ops.logSoftmax(logits, classDim);
+  const smoothing = options.labelSmoothing ?? 0;
+  if (isFloat(target.dtype)) {
+    if (!shapesEqual(target.shape, logits.shape)) throw new ShapeError(`cross_entropy: probability targets ${fmtShape(target.shape)} must match logits ${fmtShape(logits.shape)}`);
+    return reduce(logp.mul(target).sum(classDim).neg(), options.reduction ?? 'mean');
+  }
+  const nll = nllLoss(logp, target, { reduction: 'none' });
+  if (smoothing === 0) return reduce(nll, options.reduction ?? 'mean');
+  const c = logits.shape[classDim]!;
+  const uniformTerm = logp.sum(classDim).neg().div(c);
+  return reduce(nll.mul(1 - smoothing).add(uniformTerm.mul(smoothing)), options.reduction ?? 'mean');
+}
+
+export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  const d = input.sub(target);
+  return reduce(d.mul(d), options.reduction ?? 'mean');
+}
+
+export function normalizeDim(dim: number, x: Tensor, what: string): number {
+  return normAxis(dim, x.ndim, what);
+}

@@ -1,0 +1,206 @@
+// nn.Module: parameters, buffers and children found on the instance in definition order, as PyTorch names them.
+
+import { StateError } from '../../ir/errors.js';
+import { fmtShape, shapesEqual } from '../../ir/shape.js';
+import { convertArray } from '../../ir/dtype.js';
+import { Tensor } from '../trace/tensor.js';
+import { withModule } from '../trace/trace.js';
+
+/** A tensor registered as a learnable parameter of a module (torch.nn.Parameter). */
+export class Parameter extends Tensor {
+  constructor(t: Tensor) {
+    super(t.shape, t.dtype, t.value, t.node, t.trace);
+  }
+}
+
+/** A tensor registered as module state that is not learned (torch.nn.Buffer). */
+export class Buffer extends Tensor {
+  readonly persistent: boolean;
+  constructor(t: Tensor, options: { persistent?: boolean } = {}) {
+    super(t.shape, t.dtype, t.value, t.node, t.trace);
+    this.persistent = options.persistent ?? true;
+  }
+}
+
+export type StateDict = Record<string, Tensor>;
+
+/** Attributes that hold module state; everything else on an instance is ignored. */
+type Slot = { kind: 'param' | 'buffer' | 'module'; key: string };
+
+export abstract class Module {
+  /** Training mode (dropout active, batch norm uses batch statistics). */
+  training = true;
+
+  constructor() {
+    // Wrap this instance's forward so errors and traced nodes know which module they came from.
+    const forward = this.forward as (...args: unknown[]) => unknown;
+    Object.defineProperty(this, 'forward', {
+      value: (...args: unknown[]) => withModule(this, () => forward.apply(this, args)),
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+  }
+
+  abstract forward(...args: never[]): unknown;
+
+  /** The attributes holding parameters, buffers and submodules, in definition order. */
+  protected slots(): Slot[] {
+    const out: Slot[] = [];
+    for (const [key, v] of Object.entries(this)) {
+      if (v instanceof Parameter) out.push({ kind: 'param', key });
+      else if (v instanceof Buffer) out.push({ kind: 'buffer', key });
+      else if (v instanceof Module) out.push({ kind: 'module', key });
+    }
+    return out;
+  }
+
+  namedChildren(): [string, Module][] {
+    return this.slots().filter((s) => s.kind === 'module').map((s) => [s.key, this.get(s.key) as Module]);
+  }
+
+  children(): Module[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  /** Every module in the tree, this one first, depth-first, each listed once. */
+  namedModules(prefix = '', seen = new Set<Module>()): [string, Module][] {
+    if (seen.has(this)) return [];
+    seen.add(this);
+    const out: [string, Module][] = [[prefix, this]];
+    for (const [name, child] of this.namedChildren()) out.push(...child.namedModules(prefix ? `${prefix}.${name}` : name, seen));
+    return out;
+  }
+
+  modules(): Module[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  private namedTensors(kind: 'param' | 'buffer', removeDuplicate: boolean): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    const seen = new Set<Tensor>();
+    for (const [prefix, mod] of this.namedModules()) {
+      for (const s of mod.slots()) {
+        if (s.kind !== kind) continue;
+        const t = mod.get(s.key) as Tensor;
+        if (removeDuplicate && seen.has(t)) continue;
+        seen.add(t);
+        out.push([prefix ? `${prefix}.${s.key}` : s.key, t]);
+      }
+    }
+    return out;
+  }
+
+  /** Parameters under their state-dict names, own first then children (torch's order); tied ones once. */
+  namedParameters(options: { removeDuplicate?: boolean } = {}): [string, Parameter][] {
+    return this.namedTensors('param', options.removeDuplicate ?? true) as [string, Parameter][];
+  }
+
+  namedBuffers(options: { removeDuplicate?: boolean } = {}): [string, Buffer][] {
+    return this.namedTensors('buffer', options.removeDuplicate ?? true) as [string, Buffer][];
+  }
+
+  parameters(): Parameter[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  buffers(): Buffer[] {
+    return this.namedBuffers().map(([, b]) => b);
+  }
+
+  /** Parameters and persistent buffers, every name (tied weights appear under each name). */
+  stateDict(): StateDict {
+    const sd: StateDict = {};
+    for (const [prefix, mod] of this.namedModules()) {
+      for (const s of mod.slots()) {
+        if (s.kind === 'module') continue;
+        const t = mod.get(s.key) as Tensor;
+        if (t instanceof Buffer && !t.persistent) continue;
+        sd[prefix ? `${prefix}.${s.key}` : s.key] = t;
+      }
+    }
+    return sd;
+  }
+
+  /**
+   * Copies tensors from a state dict (a PyTorch checkpoint works) into this module. With `strict`
+   * (the default), missing and unexpected keys are errors; shape mismatches always are.
+   */
+  loadStateDict(sd: StateDict, options: { strict?: boolean } = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
+    const strict = options.strict ?? true;
+    const own = this.stateDict();
+    const missingKeys = Object.keys(own).filter((k) => !(k in sd));
+    const unexpectedKeys = Object.keys(sd).filter((k) => !(k in own));
+    const errors: string[] = [];
+    for (const [k, t] of Object.entries(sd)) {
+      const cur = own[k];
+      if (cur && !shapesEqual(cur.shape, t.shape)) {
+        errors.push(`size mismatch for ${k}: copying a param with shape ${fmtShape(t.shape)} from checkpoint, the shape in current model is ${fmtShape(cur.shape)}.`);
+      }
+    }
+    if (strict) {
+      if (unexpectedKeys.length) errors.unshift(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}.`);
+      if (missingKeys.length) errors.unshift(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}.`);
+    }
+    if (errors.length) throw new StateError(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join('\n\t')}`);
+    for (const [k, t] of Object.entries(sd)) {
+      if (!(k in own)) continue;
+      const { owner, key } = this.resolve(k);
+      const old = owner.get(key) as Tensor;
+      const data = t.dtype === old.dtype ? t.data.slice() : convertArray(t.data, old.dtype);
+      const fresh = Tensor._concrete(data, old.shape, old.dtype);
+      owner.set(key, old instanceof Parameter ? new Parameter(fresh) : new Buffer(fresh, { persistent: (old as Buffer).persistent }));
+    }
+    return { missingKeys, unexpectedKeys };
+  }
+
+  /** Finds the module and attribute that a dotted state-dict name points at. */
+  resolve(name: string): { owner: Module; key: string } {
+    const parts = name.split('.');
+    let owner: Module = this;
+    for (const p of parts.slice(0, -1)) {
+      const next = owner.get(p);
+      if (!(next instanceof Module)) throw new StateError(`${this.constructor.name} has no submodule '${p}' (looking up '${name}')`);
+      owner = next;
+    }
+    return { owner, key: parts[parts.length - 1]! };
+  }
+
+  /** @internal Reads an attribute by name. */
+  get(key: string): unknown {
+    return (this as unknown as Record<string, unknown>)[key];
+  }
+
+  /** @internal Writes an attribute by name (functionalCall swaps tensors through this). */
+  set(key: string, value: unknown): void {
+    (this as unknown as Record<string, unknown>)[key] = value;
+  }
+
+  registerParameter(name: string, t: Tensor): Parameter {
+    const p = t instanceof Parameter ? t : new Parameter(t);
+    this.set(name, p);
+    return p;
+  }
+
+  registerBuffer(name: string, t: Tensor, options: { persistent?: boolean } = {}): Buffer {
+    const b = new Buffer(t, options);
+    this.set(name, b);
+    return b;
+  }
+
+  train(mode = true): this {
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Calls fn on every submodule (children first) and then this module, as torch's Module.apply. */
+  apply(fn: (m: Module) => void): this {
+    for (const c of this.children()) c.apply(fn);
+    fn(this);
+    return this;
+  }
+}

@@ -1,0 +1,12 @@
+// vmapc's public API: modules, tensors, the torch.func transforms, and the compiler entry points.
+export { Tensor, type NestedNumbers } from './compiler/trace/tensor.js';
+export * as nn from './compiler/nn/index.js';
+export * as F from './compiler/nn/functional.js';
+export { stackModuleState, type StackedState } from './compiler/func/stack.js';
+export { functionalCall, type FunctionalCallOptions, type TensorDict } from './compiler/func/functional-call.js';
+export { vmap, type InDims, type OutDims, type VmapOptions } from './compiler/func/vmap.js';
+export { traceFunction, applyGraph } from './compiler/trace/trace-fn.js';
+export { loadSafetensors, parseSafetensors, serializeSafetensors } from './compiler/io.js';
+export { manualSeed, Generator } from './runtime/rng.js';
+export * from './ir/errors.js';
+export type { DType } from './ir/dtype.js';

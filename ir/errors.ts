@@ -1,0 +1,42 @@
+// The error classes every layer throws. Each message names the module path, tensor and shapes it can.
+
+export interface SourceLoc {
+  /** Module path inside the traced model, e.g. `encoder.layers.0 (TransformerLayer)`. */
+  readonly module?: string;
+  /** The first user source frame that created the node, e.g. `model.ts:12:5`. */
+  readonly site?: string;
+}
+
+export function formatLoc(loc: SourceLoc | undefined): string {
+  if (!loc) return '';
+  const parts: string[] = [];
+  if (loc.module) parts.push(`in module ${loc.module}`);
+  if (loc.site) parts.push(`at ${loc.site}`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+export class VmapcError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** An op was given inputs or params whose shapes or dtypes do not fit. */
+export class ShapeError extends VmapcError {}
+/** A traced tensor was read, escaped its trace, or the trace could not continue. */
+export class TraceError extends VmapcError {}
+/** The contract of vmap (in_dims, sizes, randomness) was broken. */
+export class VmapError extends VmapcError {}
+/** Module state (parameters, buffers, state dicts, stacking) does not match. */
+export class StateError extends VmapcError {}
+/** The printed IR could not be parsed. */
+export class ParseError extends VmapcError {}
+/** The graph breaks an IR invariant (found by the verifier). */
+export class VerifyError extends VmapcError {}
+/** A file (safetensors, package, manifest) is malformed. */
+export class FormatError extends VmapcError {}
+/** A backend could not compile or run a kernel. */
+export class BackendError extends VmapcError {}
+/** Autodiff could not differentiate the function as asked. */
+export class GradError extends VmapcError {}
