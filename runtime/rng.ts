@@ -35,6 +35,11 @@ export function normalAt(seed: number, key: number, i: number): number {
   return uniformPairToNormal(randomBits(seed, key, 2 * i), randomBits(seed, key, 2 * i + 1));
 }
 
+export interface GeneratorState {
+  readonly seed: number;
+  readonly draws: number;
+}
+
 /** A seedable stream of random arrays: each draw uses a fresh key, so draws are independent. */
 export class Generator {
   private draws = 0;
@@ -47,6 +52,17 @@ export class Generator {
   manualSeed(seed: number): this {
     this.seedValue = seed >>> 0;
     this.draws = 0;
+    return this;
+  }
+
+  /** Where the stream stands, to replay the same draws later (torch.get_rng_state's analogue). */
+  getState(): GeneratorState {
+    return { seed: this.seedValue, draws: this.draws };
+  }
+
+  setState(state: GeneratorState): this {
+    this.seedValue = state.seed >>> 0;
+    this.draws = state.draws;
     return this;
   }
 

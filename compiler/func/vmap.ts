@@ -4,6 +4,7 @@ import { VmapError } from '../../ir/errors.js';
 import { fmtShape } from '../../ir/shape.js';
 import { vmapPass } from '../passes/vmap.js';
 import type { Randomness } from '../passes/batching.js';
+import { defaultGenerator } from '../../runtime/rng.js';
 import * as ops from '../trace/ops.js';
 import { Tensor } from '../trace/tensor.js';
 import { applyGraph, traceFunction } from '../trace/trace-fn.js';
@@ -143,7 +144,10 @@ export function vmap<A extends unknown[], R>(
     // chunkSize: run the members in slices, then concatenate each output along its member axis.
     const pieces: Tensor[][] = [];
     let outDef: TreeDef | undefined;
+    // randomness 'same': every chunk replays the same draws, so all members share them (as torch does).
+    const rngState = randomness === 'same' ? defaultGenerator.getState() : undefined;
     for (let start = 0; start < m.size; start += chunkSize) {
+      if (rngState) defaultGenerator.setState(rngState);
       const n = Math.min(chunkSize, m.size - start);
       const leaves = m.leaves.map((l, i) => (m.dims[i] === null ? l : ops.narrow(l as Tensor, m.dims[i]!, start, n)));
       const r = runBatched(n, m.def, leaves, m.dims);
