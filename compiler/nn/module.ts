@@ -63,12 +63,23 @@ export abstract class Module {
     return this.namedChildren().map(([, m]) => m);
   }
 
-  /** Every module in the tree, this one first, depth-first, each listed once. */
-  namedModules(prefix = '', seen = new Set<Module>()): [string, Module][] {
-    if (seen.has(this)) return [];
-    seen.add(this);
-    const out: [string, Module][] = [[prefix, this]];
-    for (const [name, child] of this.namedChildren()) out.push(...child.namedModules(prefix ? `${prefix}.${name}` : name, seen));
+  /**
+   * Every module in the tree, this one first, depth-first. A module reachable under several names is
+   * listed once unless `removeDuplicate` is false (then under each name, as torch's named_modules).
+   */
+  namedModules(options: { prefix?: string; removeDuplicate?: boolean } = {}): [string, Module][] {
+    const removeDuplicate = options.removeDuplicate ?? true;
+    const seen = new Set<Module>();
+    const out: [string, Module][] = [];
+    const walk = (m: Module, prefix: string, path: Set<Module>): void => {
+      if (removeDuplicate && seen.has(m)) return;
+      if (path.has(m)) throw new StateError(`module ${prefix} (${m.constructor.name}) contains itself`);
+      seen.add(m);
+      out.push([prefix, m]);
+      const inner = new Set(path).add(m);
+      for (const [name, child] of m.namedChildren()) walk(child, prefix ? `${prefix}.${name}` : name, inner);
+    };
+    walk(this, options.prefix ?? '', new Set());
     return out;
   }
 
@@ -79,7 +90,7 @@ export abstract class Module {
   private namedTensors(kind: 'param' | 'buffer', removeDuplicate: boolean): [string, Tensor][] {
     const out: [string, Tensor][] = [];
     const seen = new Set<Tensor>();
-    for (const [prefix, mod] of this.namedModules()) {
+    for (const [prefix, mod] of this.namedModules({ removeDuplicate })) {
       for (const s of mod.slots()) {
         if (s.kind !== kind) continue;
         const t = mod.get(s.key) as Tensor;
@@ -108,15 +119,21 @@ export abstract class Module {
     return this.namedBuffers().map(([, b]) => b);
   }
 
-  /** Parameters and persistent buffers, every name (tied weights appear under each name). */
+  /**
+   * Parameters and persistent buffers under every name (tied weights and shared submodules appear
+   * under each), in torch's order: per module its own parameters, then its own buffers, then children.
+   */
   stateDict(): StateDict {
     const sd: StateDict = {};
-    for (const [prefix, mod] of this.namedModules()) {
-      for (const s of mod.slots()) {
-        if (s.kind === 'module') continue;
-        const t = mod.get(s.key) as Tensor;
-        if (t instanceof Buffer && !t.persistent) continue;
-        sd[prefix ? `${prefix}.${s.key}` : s.key] = t;
+    for (const [prefix, mod] of this.namedModules({ removeDuplicate: false })) {
+      const own = mod.slots();
+      for (const kind of ['param', 'buffer'] as const) {
+        for (const s of own) {
+          if (s.kind !== kind) continue;
+          const t = mod.get(s.key) as Tensor;
+          if (t instanceof Buffer && !t.persistent) continue;
+          sd[prefix ? `${prefix}.${s.key}` : s.key] = t;
+        }
       }
     }
     return sd;
@@ -143,13 +160,14 @@ export abstract class Module {
       if (missingKeys.length) errors.unshift(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}.`);
     }
     if (errors.length) throw new StateError(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join('\n\t')}`);
+    // Copy into the existing storage, as torch's param.copy_(): tied weights stay tied and references
+    // held elsewhere (an optimizer's parameter list) see the new values.
     for (const [k, t] of Object.entries(sd)) {
-      if (!(k in own)) continue;
-      const { owner, key } = this.resolve(k);
-      const old = owner.get(key) as Tensor;
-      const data = t.dtype === old.dtype ? t.data.slice() : convertArray(t.data, old.dtype);
-      const fresh = Tensor._concrete(data, old.shape, old.dtype);
-      owner.set(key, old instanceof Parameter ? new Parameter(fresh) : new Buffer(fresh, { persistent: (old as Buffer).persistent }));
+      const cur = own[k];
+      if (!cur) continue;
+      if (!cur.value) throw new StateError(`loadStateDict: ${k} is a traced tensor (inside functionalCall, vmap or a trace); load state outside the transform`);
+      if (!t.value) throw new StateError(`loadStateDict: the value given for ${k} is a traced tensor; only concrete tensors can be loaded`);
+      cur.value.set((t.dtype === cur.dtype ? t.value : convertArray(t.value, cur.dtype)) as never);
     }
     return { missingKeys, unexpectedKeys };
   }
