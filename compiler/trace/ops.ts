@@ -220,7 +220,7 @@ export function pad(x: Tensor, pairs: readonly number[], value = 0): Tensor {
 /** torch.matmul: 1-D promotion and broadcast batch dims. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.shape.length === 0 || b.shape.length === 0) throw new ShapeError(`matmul: both arguments need at least 1 dim, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
-  if (a.shape.length === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
+  if (a.shape.length === 1) return squeeze(matmul(unsqueeze(a, 0), b), b.shape.length === 1 ? 0 : -2);
   if (b.shape.length === 1) return squeeze(matmul(a, unsqueeze(b, -1)), -1);
   const dtype = resultDType(a, b);
   a = cast(a, dtype);

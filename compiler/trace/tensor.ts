@@ -133,10 +133,14 @@ export class Tensor {
   }
 
   private readError(what: string): TraceError {
+    const from = this.node?.loc;
+    const origin = from && (from.module || from.site)
+      ? `. The tensor was computed by ${this.node!.op}${from.module ? ` in module ${from.module}` : ''}${from.site ? ` at ${from.site}` : ''}`
+      : '';
     return new TraceError(
       `cannot read ${what} of a traced tensor ${fmtType(this.dtype, this.shape)}: its values are not known while ` +
         `${this.trace!.label} records the graph. Data-dependent control flow (if/while on tensor values, .item(), ` +
-        `.data) cannot be traced; use where(), masks or reductions instead` + formatLoc(currentLoc()),
+        `.data) cannot be traced; use where(), masks or reductions instead` + formatLoc(currentLoc()) + origin,
     );
   }
 

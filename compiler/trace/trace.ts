@@ -46,12 +46,17 @@ interface ModuleFrame {
 
 const moduleStack: ModuleFrame[] = [];
 
-/** Finds the attribute under which `parent` holds `child`, searching lists and records one level deep. */
+/**
+ * The dotted name under which `parent` holds `child`: an own attribute, or a deeper path when the
+ * child sits in a container whose forward is not called (a ModuleList: `blocks.1`).
+ */
 function childName(parent: object, child: object): string | undefined {
   for (const [k, v] of Object.entries(parent)) {
     if (v === child) return k;
   }
-  return undefined;
+  const tree = (parent as { namedModules?: () => [string, object][] }).namedModules;
+  if (typeof tree !== 'function') return undefined;
+  return tree.call(parent).find(([name, m]) => name !== '' && m === child)?.[0];
 }
 
 export function withModule<T>(module: object, fn: () => T): T {
