@@ -1,6 +1,7 @@
 // torch.func.vmap: trace the per-member function, run the vmap pass, then apply the batched graph.
 
 import { VmapError } from '../../ir/errors.js';
+import type { Graph } from '../../ir/node.js';
 import { fmtShape } from '../../ir/shape.js';
 import { vmapPass } from '../passes/vmap.js';
 import type { Randomness } from '../passes/batching.js';
@@ -8,7 +9,8 @@ import { defaultGenerator } from '../../runtime/rng.js';
 import * as ops from '../trace/ops.js';
 import { Tensor } from '../trace/tensor.js';
 import { applyGraph, traceFunction } from '../trace/trace-fn.js';
-import { broadcastPrefix, flatten, fmtTreeDef, isPlainRecord, unflatten, type TreeDef } from './pytree.js';
+import { broadcastPrefix, countLeaves, flatten, fmtTreeDef, isPlainRecord, unflatten, type TreeDef } from './pytree.js';
+import { changedLeaves, leafSlots, writeLeaves, type LeafWrite } from './write-back.js';
 
 /** in_dims: null (shared), an axis, or a nested array/record matching the arguments. */
 export type InDims = number | null | readonly InDims[] | { readonly [key: string]: InDims };
@@ -42,6 +44,17 @@ function checkDims(d: unknown, what: 'in_dims' | 'out_dims', head: string): void
   if (Array.isArray(d)) return d.forEach((x) => checkDims(x, what, head));
   if (isPlainRecord(d)) return Object.values(d).forEach((x) => checkDims(x, what, head));
   throw new VmapError(`${head}: expected ${what} to be an integer, null, or a (nested) array/record matching the structure of the ${what === 'in_dims' ? 'inputs' : 'outputs'}, got ${typeof d}`);
+}
+
+/** One batched run: the result's leaves, then the values written into argument records. */
+interface Batch {
+  readonly def: TreeDef;
+  readonly outs: readonly Tensor[];
+  /** The member axis of each of `outs` (null: not mapped). */
+  readonly axes: readonly (number | null)[];
+  readonly nResult: number;
+  /** The argument leaves (flatten order) that the written values replace. */
+  readonly writes: readonly number[];
 }
 
 interface Mapped {
@@ -86,6 +99,11 @@ function bindInDims(head: string, inDims: InDims, args: readonly unknown[]): Map
 /**
  * Vectorises fn over a member axis, as torch.func.vmap. inDims says which axis of each argument
  * indexes members (null: shared by all members); the result has the member axis at outDims.
+ *
+ * Writes into argument records are carried out, as torch's in-place updates of batched tensors are:
+ * when fn replaces a tensor in a record it was given (functionalCall writing batch norm's new running
+ * stats into the buffers dict), the caller's record gets the stacked new values, member axis where
+ * the old ones had it. Writing a per-member value into a shared (in_dim null) input is an error.
  */
 export function vmap<A extends unknown[], R>(
   fn: (...args: A) => R,
@@ -113,50 +131,84 @@ export function vmap<A extends unknown[], R>(
     return per;
   };
 
-  /** Traces fn per member, batches the graph for M members, and applies it to the leaves. */
-  const runBatched = (M: number, def: TreeDef, leaves: readonly unknown[], dims: readonly (number | null)[]): { def: TreeDef; outs: Tensor[] } => {
+  /**
+   * Traces fn per member, batches the graph for M members, and applies it to the leaves. Tensors the
+   * function wrote into its argument records (functionalCall's updated buffers) come back as extra
+   * outputs after the result's, with the member axis where the argument had it (see write-back.ts).
+   */
+  const runBatched = (M: number, def: TreeDef, leaves: readonly unknown[], dims: readonly (number | null)[], paths: readonly string[]): Batch => {
     const tensorAt = leaves.map((l, i) => (l instanceof Tensor ? i : -1)).filter((i) => i >= 0);
     const specs = tensorAt.map((i) => {
       const t = leaves[i] as Tensor;
       const d = dims[i]!;
       return { name: `in${i}`, shape: d === null ? t.shape : t.shape.filter((_, a) => a !== d), dtype: t.dtype };
     });
+    let writes: LeafWrite[] = [];
     const traced = traceFunction(`vmap(${fnName(fn)})`, specs, (symbolic) => {
       const rebuilt = [...leaves];
       tensorAt.forEach((li, k) => (rebuilt[li] = symbolic[k]));
-      return fn(...(unflatten(def, rebuilt) as A));
+      const tree = unflatten(def, rebuilt) as A;
+      const slots = leafSlots(def, tree);
+      const result = fn(...tree);
+      writes = changedLeaves(slots, rebuilt);
+      return [result, writes.map((w) => w.value)];
     });
-    const batched = vmapPass(traced.graph, {
+    const resultDef = (traced.outTree as Extract<TreeDef, { kind: 'array' }>).children[0]!;
+    const nResult = countLeaves(resultDef);
+    const writeDims = writes.map((w) => dims[w.index]!);
+    const axes = [...outAxesFor(resultDef, nResult), ...writeDims];
+    const pass = (outDims: readonly (number | null)[]): Graph => vmapPass(traced.graph, {
       inDims: [...tensorAt.map((i) => dims[i]!), ...traced.captures.map(() => null)],
-      outDims: outAxesFor(traced.outTree, traced.graph.outputs.length),
+      outDims,
       axisSize: M,
       randomness,
     });
-    return { def: traced.outTree, outs: applyGraph(batched, [...tensorAt.map((i) => leaves[i] as Tensor), ...traced.captures]) };
+    let batched: Graph;
+    try {
+      batched = pass(axes);
+    } catch (e) {
+      const shared = writes.filter((w) => dims[w.index] === null);
+      if (!(e instanceof VmapError) || shared.length === 0) throw e;
+      // If the pass succeeds once those writes may carry a member axis, they were the problem.
+      try {
+        pass(axes.map((a, k) => (k >= nResult && a === null ? 0 : a)));
+      } catch {
+        throw e;
+      }
+      throw new VmapError(
+        `${head}: the function wrote values that differ between members into ${shared.map((w) => paths[w.index]).join(', ')}, ` +
+          'but those inputs are shared by all members (in_dim null). Stack them with a member axis (in_dim 0) so each member gets its own',
+      );
+    }
+    const outs = applyGraph(batched, [...tensorAt.map((i) => leaves[i] as Tensor), ...traced.captures]);
+    return { def: resultDef, outs, axes, nResult, writes: writes.map((w) => w.index) };
   };
 
   const vmapped = (...args: A): R => {
     const m = bindInDims(head, inDims, args);
+    let r: Batch;
     if (chunkSize === undefined || chunkSize >= m.size) {
-      const r = runBatched(m.size, m.def, m.leaves, m.dims);
-      return unflatten(r.def, r.outs) as R;
+      r = runBatched(m.size, m.def, m.leaves, m.dims, m.paths);
+    } else {
+      // chunkSize: run the members in slices, then concatenate each output along its member axis.
+      const chunks: Batch[] = [];
+      // randomness 'same': every chunk replays the same draws, so all members share them (as torch does).
+      const rngState = randomness === 'same' ? defaultGenerator.getState() : undefined;
+      for (let start = 0; start < m.size; start += chunkSize) {
+        if (rngState) defaultGenerator.setState(rngState);
+        const n = Math.min(chunkSize, m.size - start);
+        const leaves = m.leaves.map((l, i) => (m.dims[i] === null ? l : ops.narrow(l as Tensor, m.dims[i]!, start, n)));
+        chunks.push(runBatched(n, m.def, leaves, m.dims, m.paths));
+      }
+      const first = chunks[0]!;
+      if (chunks.some((c) => c.writes.join() !== first.writes.join())) {
+        throw new VmapError(`${head}: the function wrote into different arguments in different chunks; with chunkSize every chunk must write the same ones`);
+      }
+      const outs = first.outs.map((o, k) => (first.axes[k] === null ? o : ops.cat(chunks.map((c) => c.outs[k]!), first.axes[k]!)));
+      r = { ...first, outs };
     }
-    // chunkSize: run the members in slices, then concatenate each output along its member axis.
-    const pieces: Tensor[][] = [];
-    let outDef: TreeDef | undefined;
-    // randomness 'same': every chunk replays the same draws, so all members share them (as torch does).
-    const rngState = randomness === 'same' ? defaultGenerator.getState() : undefined;
-    for (let start = 0; start < m.size; start += chunkSize) {
-      if (rngState) defaultGenerator.setState(rngState);
-      const n = Math.min(chunkSize, m.size - start);
-      const leaves = m.leaves.map((l, i) => (m.dims[i] === null ? l : ops.narrow(l as Tensor, m.dims[i]!, start, n)));
-      const r = runBatched(n, m.def, leaves, m.dims);
-      outDef = r.def;
-      pieces.push(r.outs);
-    }
-    const axes = outAxesFor(outDef!, pieces[0]!.length);
-    const joined = pieces[0]!.map((first, k) => (axes[k] === null ? first : ops.cat(pieces.map((p) => p[k]!), axes[k]!)));
-    return unflatten(outDef!, joined) as R;
+    writeLeaves(leafSlots(m.def, args), r.writes, r.outs.slice(r.nResult));
+    return unflatten(r.def, r.outs.slice(0, r.nResult)) as R;
   };
   Object.defineProperty(vmapped, 'name', { value: `vmap(${fnName(fn)})` });
   return vmapped;
