@@ -1,0 +1,180 @@
+// compile(): trace a function of tensors once, build its plan for a target, and run it many times.
+
+import { convertArray, dtypeOfArray, type DType, type TypedArray } from '../ir/dtype.js';
+import { BackendError, ShapeError } from '../ir/errors.js';
+import type { Graph } from '../ir/node.js';
+import { fmtType } from '../ir/print.js';
+import { fmtShape, shapesEqual } from '../ir/shape.js';
+import type { Executor } from '../runtime/device.js';
+import { describePlan, type ExecutionPlan } from '../runtime/plan.js';
+import { ReferenceExecutor } from '../runtime/cpu/reference-executor.js';
+import { defaultGenerator } from '../runtime/rng.js';
+import { acquireWebGpu, type WebGpuOptions } from '../runtime/webgpu/adapter.js';
+import { WebGpuExecutor } from '../runtime/webgpu/executor.js';
+import { flatten, unflatten, fmtTreeDef, type TreeDef } from './func/pytree.js';
+import { buildPlan } from './pipeline.js';
+import { webgpuSpec } from './targets.js';
+import { Tensor } from './trace/tensor.js';
+import { traceFunction } from './trace/trace-fn.js';
+
+export type CompileTarget = 'webgpu' | 'reference';
+
+export interface CompileOptions<A extends unknown[]> {
+  readonly target?: CompileTarget;
+  /** Example arguments: their tensors' shapes and dtypes fix the compiled signature. */
+  readonly example: A;
+  /** A fixed seed for random ops (dropout); by default each run draws a fresh one. */
+  readonly seed?: number;
+  readonly webgpu?: WebGpuOptions;
+  /** Check the IR after every pass (slower; tests use it). */
+  readonly verify?: boolean;
+}
+
+export interface KernelInfo {
+  readonly name: string;
+  readonly label: string;
+  readonly source: string;
+  readonly workgroupSize: readonly [number, number, number];
+  readonly dispatch: readonly [number, number, number];
+}
+
+/** Arguments of `run`: the function's arguments, where any top-level argument may be left undefined to reuse the last upload. */
+export type RunArgs<A extends unknown[]> = { [K in keyof A]: A[K] | undefined };
+
+export interface CompiledFunction<A extends unknown[], R> {
+  readonly target: CompileTarget;
+  /** The device that runs the kernels. */
+  readonly device: string;
+  /** The traced graph (before optimisation). */
+  readonly graph: Graph;
+  /** The execution plan; `String(ens.plan)` prints it. */
+  readonly plan: ExecutionPlan;
+  /** The generated kernels with their dispatch sizes. */
+  readonly kernels: readonly KernelInfo[];
+  /** Uploads the leading arguments (e.g. params and buffers) once; later runs may pass undefined for them. */
+  setParams(...args: Partial<A>): Promise<void>;
+  run(...args: RunArgs<A>): Promise<R>;
+  destroy(): void;
+}
+
+interface LeafSlot {
+  readonly arg: number;
+  readonly path: string;
+  readonly index: number;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
+
+/** Converts a user tensor to the device dtype (i64 -> i32 with a range check). */
+function toDevice(t: Tensor, slot: LeafSlot, deviceDType: 'f32' | 'i32' | DType): TypedArray {
+  const data = t.data;
+  if (dtypeOfArray(data) === deviceDType) return data;
+  if (data instanceof BigInt64Array) {
+    for (const v of data) {
+      if (v > 2147483647n || v < -2147483648n) throw new ShapeError(`input ${slot.path}: i64 value ${v} does not fit the device's i32`);
+    }
+  }
+  return convertArray(data, deviceDType as DType);
+}
+
+export async function compile<A extends unknown[], R>(fn: (...args: A) => R, options: CompileOptions<A>): Promise<CompiledFunction<A, R>> {
+  const target = options.target ?? 'webgpu';
+  const example = options.example;
+  const argDefs: TreeDef[] = [];
+  const slots: LeafSlot[] = [];
+  const statics = new Map<string, unknown>();
+  example.forEach((arg, ai) => {
+    const flat = flatten(arg, String(ai));
+    argDefs.push(flat.def);
+    flat.leaves.forEach((leaf, li) => {
+      if (leaf instanceof Tensor) slots.push({ arg: ai, path: flat.paths[li]!, index: li, shape: leaf.shape, dtype: leaf.dtype });
+      else statics.set(flat.paths[li]!, leaf);
+    });
+  });
+  const name = (fn as { name?: string }).name || 'fn';
+  const traced = traceFunction(`compile(${name})`, slots.map((s) => ({ name: s.path, shape: s.shape, dtype: s.dtype })), (tensors) => {
+    const args = example.map((arg, ai) => {
+      const flat = flatten(arg, String(ai));
+      const leaves = flat.leaves.map((leaf, li) => {
+        const k = slots.findIndex((s) => s.arg === ai && s.index === li);
+        return k >= 0 ? tensors[k] : leaf;
+      });
+      return unflatten(flat.def, leaves);
+    }) as A;
+    return fn(...args);
+  });
+  if (traced.captures.length) {
+    throw new BackendError(`compile(${name}): the function uses tensors traced by an enclosing transform; compile the outermost function instead`);
+  }
+  const graph = traced.graph;
+
+  let executor: Executor;
+  let plan: ExecutionPlan;
+  if (target === 'reference') {
+    executor = new ReferenceExecutor(graph);
+    plan = { version: 1, target: 'cpu', arenas: [], inputs: [], constants: [], outputs: [], kernels: [], steps: [] };
+  } else if (target === 'webgpu') {
+    const ctx = await acquireWebGpu(options.webgpu);
+    plan = buildPlan(graph, webgpuSpec(ctx.limits), { verify: options.verify }).plan;
+    executor = await WebGpuExecutor.create(ctx, plan);
+  } else {
+    throw new BackendError(`unknown target '${String(target)}' (expected 'webgpu' or 'reference')`);
+  }
+  const deviceDTypes = target === 'reference' ? slots.map((s) => s.dtype) : plan.inputs.map((i) => i.dtype);
+  const outDTypes = graph.outputs.map((o) => o.dtype);
+  const written = new Set<number>();
+
+  const writeArg = (ai: number, arg: unknown): void => {
+    const flat = flatten(arg, String(ai));
+    const expected = argDefs[ai];
+    if (!expected || fmtTreeDef(flat.def) !== fmtTreeDef(expected)) {
+      throw new ShapeError(`argument ${ai} has structure ${fmtTreeDef(flat.def)} but the function was compiled for ${expected ? fmtTreeDef(expected) : 'no such argument'}`);
+    }
+    flat.leaves.forEach((leaf, li) => {
+      const k = slots.findIndex((s) => s.arg === ai && s.index === li);
+      const path = flat.paths[li]!;
+      if (k < 0) {
+        if (leaf !== statics.get(path)) throw new ShapeError(`argument ${path} was ${String(statics.get(path))} when compiled and is ${String(leaf)} now; non-tensor arguments are baked into the kernels, so compile again`);
+        return;
+      }
+      const slot = slots[k]!;
+      if (!(leaf instanceof Tensor)) throw new ShapeError(`argument ${path} must be a Tensor ${fmtType(slot.dtype, slot.shape)}, got ${leaf === null ? 'null' : typeof leaf}`);
+      if (!shapesEqual(leaf.shape, slot.shape)) throw new ShapeError(`argument ${path} has shape ${fmtShape(leaf.shape)} but the function was compiled for ${fmtShape(slot.shape)}`);
+      if (leaf.dtype !== slot.dtype) throw new ShapeError(`argument ${path} is ${leaf.dtype} but the function was compiled for ${slot.dtype}`);
+      if (leaf.isTraced) throw new ShapeError(`argument ${path} is a traced tensor; compiled functions run on concrete tensors`);
+      executor.write(k, toDevice(leaf, slot, deviceDTypes[k]!));
+      written.add(k);
+    });
+  };
+
+  const kernels: KernelInfo[] = plan.kernels.map((k) => ({ name: k.name, label: k.label, source: k.source, workgroupSize: k.workgroupSize, dispatch: k.dispatch }));
+  const printablePlan = Object.assign(Object.create({ toString(this: ExecutionPlan) { return describePlan(this); } }) as object, plan) as ExecutionPlan;
+
+  return {
+    target,
+    device: executor.description,
+    graph,
+    plan: printablePlan,
+    kernels,
+    async setParams(...args: Partial<A>) {
+      args.forEach((a, i) => a !== undefined && writeArg(i, a));
+    },
+    async run(...args: RunArgs<A>) {
+      if (args.length > example.length) throw new ShapeError(`run: got ${args.length} arguments, the function was compiled with ${example.length}`);
+      args.forEach((a, i) => a !== undefined && writeArg(i, a));
+      const missing = slots.filter((_, k) => !written.has(k)).map((s) => s.path);
+      if (missing.length) throw new ShapeError(`run: no value was ever given for ${missing.join(', ')}; pass it to run() or setParams()`);
+      const seed = options.seed ?? defaultGenerator.nextSeed();
+      const outs = await executor.run(seed);
+      const tensors = outs.map((data, i) => {
+        const user = outDTypes[i]!;
+        const arr = dtypeOfArray(data) === user ? data : convertArray(data, user);
+        return Tensor._concrete(arr, graph.outputs[i]!.shape, user);
+      });
+      return unflatten(traced.outTree, tensors) as R;
+    },
+    destroy() {
+      executor.destroy();
+    },
+  };
+}

@@ -1,0 +1,106 @@
+// WebGPU adapter discovery: navigator.gpu in browsers; in Node, Dawn's native backend, then Mesa's CPU driver.
+
+import { BackendError } from '../../ir/errors.js';
+
+export type WebGpuBackend = 'auto' | 'native' | 'opengl' | 'vulkan' | 'swiftshader';
+
+export interface WebGpuOptions {
+  /** Which adapter to use in Node; 'auto' tries the platform's native backend, then Mesa (OpenGL ES). */
+  readonly backend?: WebGpuBackend;
+  /** Use this device instead of discovering one (e.g. one the page already has). */
+  readonly device?: GPUDevice;
+}
+
+export interface WebGpuContext {
+  readonly device: GPUDevice;
+  readonly description: string;
+  readonly limits: GPUSupportedLimits;
+}
+
+interface Attempt {
+  readonly label: string;
+  readonly flags: string[];
+  readonly featureLevel: 'core' | 'compatibility';
+  readonly env?: Record<string, string>;
+}
+
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+function attempts(backend: WebGpuBackend): Attempt[] {
+  const native: Attempt = { label: 'native', flags: [], featureLevel: 'core' };
+  const opengl: Attempt = { label: 'Mesa (OpenGL ES, compatibility)', flags: ['backend=opengl'], featureLevel: 'compatibility', env: { EGL_PLATFORM: 'surfaceless' } };
+  const vulkan: Attempt = { label: 'Vulkan', flags: ['backend=vulkan'], featureLevel: 'core' };
+  const swiftshader: Attempt = { label: 'SwiftShader (Vulkan)', flags: ['backend=vulkan'], featureLevel: 'core', env: { VK_ICD_FILENAMES: SWIFTSHADER_ICD } };
+  switch (backend) {
+    case 'auto': return [native, opengl];
+    case 'native': return [native];
+    case 'opengl': return [opengl];
+    case 'vulkan': return [vulkan];
+    case 'swiftshader': return [swiftshader];
+    default: return backend satisfies never;
+  }
+}
+
+const NO_ADAPTER_HELP =
+  'No WebGPU adapter was found. On a machine without a GPU, install Mesa\'s CPU driver ' +
+  '(Debian/Ubuntu: apt-get install -y libegl1 libegl-mesa0 libgl1-mesa-dri libgles2) and vmapc will use it ' +
+  'through Dawn\'s OpenGL ES backend; or compile with { target: "cpu" } for the native CPU backend.';
+
+function describeAdapter(adapter: GPUAdapter, label: string): string {
+  const info = adapter.info;
+  const name = [info.vendor, info.device, info.description].filter((s) => s && s.length).join(' ');
+  return `${name || 'unknown adapter'} via ${label}`;
+}
+
+/** Requests a device with the adapter's own limits (the defaults are smaller, e.g. 128 invocations). */
+async function deviceFor(adapter: GPUAdapter): Promise<GPUDevice> {
+  const requiredLimits: Record<string, number> = {};
+  for (const key in adapter.limits) {
+    const v = (adapter.limits as unknown as Record<string, unknown>)[key];
+    if (typeof v === 'number') requiredLimits[key] = v;
+  }
+  return adapter.requestDevice({ requiredLimits });
+}
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof navigator === 'undefined';
+
+let nodeGpu: Promise<{ create: (flags: string[]) => GPU; globals: object }> | undefined;
+
+async function loadDawn(): Promise<{ create: (flags: string[]) => GPU; globals: object }> {
+  nodeGpu ??= import('webgpu').then((m) => m as unknown as { create: (flags: string[]) => GPU; globals: object }).catch((e: Error) => {
+    throw new BackendError(`could not load Dawn (the 'webgpu' npm package): ${e.message}. Install it with npm install webgpu`);
+  });
+  return nodeGpu;
+}
+
+/** Finds an adapter and device, trying each candidate in order, and says what it found. */
+export async function acquireWebGpu(options: WebGpuOptions = {}): Promise<WebGpuContext> {
+  if (options.device) return { device: options.device, description: 'a device given by the caller', limits: options.device.limits };
+  if (!isNode) {
+    const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+    if (!gpu) throw new BackendError('navigator.gpu is not available in this browser; enable WebGPU or use a browser that supports it');
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) throw new BackendError(`navigator.gpu.requestAdapter() returned null. ${NO_ADAPTER_HELP}`);
+    const device = await deviceFor(adapter);
+    return { device, description: describeAdapter(adapter, 'navigator.gpu'), limits: device.limits };
+  }
+  const dawn = await loadDawn();
+  Object.assign(globalThis, dawn.globals);
+  const tried: string[] = [];
+  for (const a of attempts(options.backend ?? 'auto')) {
+    for (const [k, v] of Object.entries(a.env ?? {})) process.env[k] ??= v;
+    try {
+      const gpu = dawn.create(a.flags);
+      const adapter = await gpu.requestAdapter({ featureLevel: a.featureLevel } as GPURequestAdapterOptions);
+      if (!adapter) {
+        tried.push(`${a.label}: no adapter`);
+        continue;
+      }
+      const device = await deviceFor(adapter);
+      return { device, description: describeAdapter(adapter, `Dawn ${a.label}`), limits: device.limits };
+    } catch (e) {
+      tried.push(`${a.label}: ${(e as Error).message}`);
+    }
+  }
+  throw new BackendError(`${NO_ADAPTER_HELP} (tried: ${tried.join('; ')})`);
+}

@@ -1,0 +1,172 @@
+// Runs an execution plan on a WebGPU device: arenas uploaded once, cached pipelines, one pass per run.
+
+import { allocArray, type TypedArray } from '../../ir/dtype.js';
+import { BackendError } from '../../ir/errors.js';
+import type { Executor } from '../device.js';
+import type { ExecutionPlan, PlanKernel } from '../plan.js';
+import type { WebGpuContext } from './adapter.js';
+
+const pipelineCache = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
+
+/** Quotes the WGSL lines a compiler message points at. */
+function quoteSource(source: string, line: number): string {
+  const lines = source.split('\n');
+  return lines.slice(Math.max(0, line - 2), line + 1).map((l, i) => `${Math.max(1, line - 1) + i}: ${l}`).join('\n');
+}
+
+async function compileKernel(ctx: WebGpuContext, k: PlanKernel): Promise<GPUComputePipeline> {
+  let perDevice = pipelineCache.get(ctx.device);
+  if (!perDevice) pipelineCache.set(ctx.device, (perDevice = new Map()));
+  const cached = perDevice.get(k.source);
+  if (cached) return cached;
+  const device = ctx.device;
+  device.pushErrorScope('validation');
+  const module = device.createShaderModule({ code: k.source, label: k.name });
+  const info = await module.getCompilationInfo();
+  const errors = info.messages.filter((m) => m.type === 'error');
+  const scoped = await device.popErrorScope();
+  if (errors.length || scoped) {
+    const m = errors[0];
+    const where = m ? `line ${m.lineNum}: ${m.message}\n${quoteSource(k.source, m.lineNum)}` : scoped!.message;
+    throw new BackendError(`WGSL for kernel ${k.name} (${k.label}) does not compile: ${where}`);
+  }
+  device.pushErrorScope('validation');
+  let pipeline: GPUComputePipeline;
+  try {
+    pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: k.entry }, label: k.name });
+  } catch (e) {
+    await device.popErrorScope();
+    throw new BackendError(`kernel ${k.name} (${k.label}): pipeline creation failed: ${(e as Error).message}`);
+  }
+  const err = await device.popErrorScope();
+  if (err) throw new BackendError(`kernel ${k.name} (${k.label}): pipeline validation failed: ${err.message}`);
+  perDevice.set(k.source, pipeline);
+  return pipeline;
+}
+
+export class WebGpuExecutor implements Executor {
+  readonly target = 'webgpu' as const;
+  private destroyed = false;
+  private lostReason: string | undefined;
+
+  private constructor(
+    private readonly ctx: WebGpuContext,
+    private readonly plan: ExecutionPlan,
+    private readonly arenas: GPUBuffer[],
+    private readonly seedBuffer: GPUBuffer,
+    private readonly pipelines: GPUComputePipeline[],
+    private readonly bindGroups: GPUBindGroup[],
+  ) {
+    void ctx.device.lost.then((info) => {
+      this.lostReason = `${info.reason}: ${info.message}`;
+    });
+  }
+
+  get description(): string {
+    return this.ctx.description;
+  }
+
+  static async create(ctx: WebGpuContext, plan: ExecutionPlan): Promise<WebGpuExecutor> {
+    const device = ctx.device;
+    const maxBinding = ctx.limits.maxStorageBufferBindingSize;
+    device.pushErrorScope('out-of-memory');
+    const arenas = plan.arenas.map((a) => {
+      const size = Math.max(16, Math.ceil((a.words * 4) / 16) * 16);
+      if (size > maxBinding) throw new BackendError(`arena ${a.name} is ${size} bytes, over maxStorageBufferBindingSize (${maxBinding}); compile with chunkSize`);
+      return device.createBuffer({ size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC, label: a.name });
+    });
+    const seedBuffer = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: 'seed' });
+    const oom = await device.popErrorScope();
+    if (oom) {
+      arenas.forEach((b) => b.destroy());
+      seedBuffer.destroy();
+      throw new BackendError(`out of device memory allocating ${plan.arenas.map((a) => `${a.name} ${(a.words * 4 / 2 ** 20).toFixed(1)} MiB`).join(', ')}: ${oom.message}`);
+    }
+    for (const c of plan.constants) device.queue.writeBuffer(arenas[c.ref.arena]!, c.ref.offset * 4, c.data as unknown as ArrayBuffer & ArrayBufferView);
+    let pipelines: GPUComputePipeline[];
+    try {
+      pipelines = await Promise.all(plan.kernels.map((k) => compileKernel(ctx, k)));
+    } catch (e) {
+      arenas.forEach((b) => b.destroy());
+      seedBuffer.destroy();
+      throw e;
+    }
+    const bindGroups = plan.kernels.map((k, i) => {
+      const entries: GPUBindGroupEntry[] = k.bindings.map((b, j) => ({ binding: j, resource: { buffer: arenas[b.arena]! } }));
+      if (k.usesSeed) entries.push({ binding: k.bindings.length, resource: { buffer: seedBuffer } });
+      return device.createBindGroup({ layout: pipelines[i]!.getBindGroupLayout(0), entries, label: k.name });
+    });
+    return new WebGpuExecutor(ctx, plan, arenas, seedBuffer, pipelines, bindGroups);
+  }
+
+  private check(): void {
+    if (this.destroyed) throw new BackendError('this compiled ensemble was destroyed');
+    if (this.lostReason) throw new BackendError(`the WebGPU device was lost (${this.lostReason}); compile again to get a new device`);
+  }
+
+  write(index: number, data: TypedArray): void {
+    this.check();
+    const t = this.plan.inputs[index]!;
+    this.ctx.device.queue.writeBuffer(this.arenas[t.ref.arena]!, t.ref.offset * 4, data as unknown as ArrayBuffer & ArrayBufferView);
+  }
+
+  async run(seed: number): Promise<TypedArray[]> {
+    this.check();
+    const device = this.ctx.device;
+    // Everything up to submit happens synchronously, so overlapping runs are ordered by the queue.
+    device.queue.writeBuffer(this.seedBuffer, 0, new Uint32Array([seed >>> 0, 0, 0, 0]));
+    const outputs = this.plan.outputs;
+    const offsets: number[] = [];
+    let total = 0;
+    for (const o of outputs) {
+      offsets.push(total);
+      total += Math.ceil((o.shape.reduce((a, b) => a * b, 1) * 4) / 4) * 4;
+    }
+    const readback = device.createBuffer({ size: Math.max(16, Math.ceil(total / 16) * 16), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: 'readback' });
+    device.pushErrorScope('validation');
+    const encoder = device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    for (const step of this.plan.steps) {
+      const k = this.plan.kernels[step.kernel]!;
+      pass.setPipeline(this.pipelines[step.kernel]!);
+      pass.setBindGroup(0, this.bindGroups[step.kernel]!);
+      pass.dispatchWorkgroups(k.dispatch[0], k.dispatch[1], k.dispatch[2]);
+    }
+    pass.end();
+    outputs.forEach((o, i) => {
+      const bytes = o.shape.reduce((a, b) => a * b, 1) * 4;
+      if (bytes > 0) encoder.copyBufferToBuffer(this.arenas[o.ref.arena]!, o.ref.offset * 4, readback, offsets[i]!, bytes);
+    });
+    device.queue.submit([encoder.finish()]);
+    const invalid = device.popErrorScope();
+    try {
+      await readback.mapAsync(GPUMapMode.READ);
+    } catch (e) {
+      readback.destroy();
+      this.check();
+      throw new BackendError(`reading results back failed: ${(e as Error).message}`);
+    }
+    const err = await invalid;
+    if (err) {
+      readback.destroy();
+      throw new BackendError(`a dispatch failed validation: ${err.message}`);
+    }
+    const mapped = readback.getMappedRange();
+    const results = outputs.map((o, i) => {
+      const n = o.shape.reduce((a, b) => a * b, 1);
+      const out = allocArray(o.dtype, n);
+      new Uint8Array(out.buffer).set(new Uint8Array(mapped, offsets[i]!, n * 4));
+      return out;
+    });
+    readback.unmap();
+    readback.destroy();
+    return results;
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.arenas.forEach((b) => b.destroy());
+    this.seedBuffer.destroy();
+  }
+}
