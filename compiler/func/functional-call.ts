@@ -37,7 +37,10 @@ function mergeDicts(dicts: readonly TensorDict[]): Map<string, Tensor> {
 /**
  * Calls module.forward(...args) with parameters and buffers replaced by the given tensors, looked up by
  * state-dict name. The module is restored afterwards, even if forward throws. Buffers that forward
- * replaces (batch norm's running stats in training mode) are written back into the dict that gave them.
+ * replaces (batch norm's running stats in training mode) are written back into the dict that gave them;
+ * under vmap or grad that dict is the transform's copy, and the transform carries the write out to the
+ * caller's dict (see write-back.ts). A buffer updated inside a transform that was not passed in is an
+ * error, since the module cannot keep a traced value.
  */
 export function functionalCall<R = Tensor>(
   module: Module,
@@ -95,8 +98,20 @@ export function functionalCall<R = Tensor>(
       owner.set(key, injected);
       swapped.push({ owner, key, old, injected, name: s.name });
     }
+    // Buffers not given in the dicts stay the module's own; remember them to catch traced updates.
+    const own = state.filter((s) => s.kind === 'buffer' && !replacement.has(s.name)).map((s) => ({ name: s.name, ...module.resolve(s.name), old: s.tensor }));
     const argList = Array.isArray(args) ? args : [args];
     const out = (module.forward as (...a: unknown[]) => unknown)(...argList) as R;
+    for (const o of own) {
+      const now = o.owner.get(o.key);
+      if (now === o.old || !(now instanceof Buffer) || now.value) continue;
+      // A traced update (inside vmap or grad) cannot live in the module: it would outlive its trace.
+      o.owner.set(o.key, o.old);
+      throw new StateError(
+        `functional_call: ${module.constructor.name} updated its buffer '${o.name}' inside a transform (vmap, grad or a trace), but that buffer was not passed in. ` +
+          'Pass the buffers dict (e.g. the stacked buffers from stackModuleState) so the update is written there, or use eval mode',
+      );
+    }
     for (const sw of swapped) {
       const now = sw.owner.get(sw.key);
       if (now !== sw.injected && now instanceof Buffer) {
