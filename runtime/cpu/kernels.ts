@@ -133,7 +133,7 @@ export const CPU_KERNELS: { readonly [O in Op]: Kernel<O> } = {
   cast: (n, [x]) => (n.params.to === 'f32' || n.params.to === 'f64' ? x!.slice() : map1(x!, (v) => (Number.isFinite(v) ? Math.trunc(v) : 0))),
 
   sum: (n, [x]) => reduceAxes(x!, n.inputs[0]!.shape, n.params.axes, 0, (a, v) => a + v),
-  max: (n, [x]) => reduceAxes(x!, n.inputs[0]!.shape, n.params.axes, -Infinity, (a, v) => (Number.isNaN(a) || v > a || Number.isNaN(v) ? v : a)),
+  max: (n, [x]) => reduceAxes(x!, n.inputs[0]!.shape, n.params.axes, -Infinity, (a, v) => (v > a || Number.isNaN(v) ? v : a)),
   argmax: (n, [x]) => {
     const shape = n.inputs[0]!.shape;
     const ax = n.params.axis;
