@@ -114,18 +114,19 @@ function runGrad(f: (...args: never[]) => unknown, options: GradOptions, args: r
   const hasAux = options.hasAux ?? false;
   const head = `${api}(${fnName(f)})(<inputs>)`;
   const argnums = normArgnums(head, options.argnums ?? 0, args.length);
+  const flat = flatten([...args]);
+  const ranges = argLeafRanges(flat.def as ArrayDef);
+  const wrtLeaves = argnums.flatMap((a) => {
+    const [s, e] = ranges[a]!;
+    return Array.from({ length: e - s }, (_, k) => s + k);
+  });
+  checkDifferentiable(head, flat.leaves, flat.paths, wrtLeaves);
   const call = traceCall(`${api}(${fnName(f)})`, f, args, (result) => {
     const [out] = splitAux(head, result, hasAux);
     if (!(out instanceof Tensor)) throw new GradError(`${head}: expected f(*args) to return a Tensor, got ${out === null ? 'null' : Array.isArray(out) ? 'an array' : typeof out}${hasAux ? '' : ' (use hasAux to return extra values)'}`);
     if (out.ndim !== 0) throw new GradError(`${head}: expected f(*args) to return a scalar Tensor, got ${fmtType(out.dtype, out.shape)}; reduce it (e.g. .sum() or .mean()) or use vjp`);
     if (!isFloat(out.dtype)) throw new GradError(`${head}: the output is ${out.dtype}; only floating-point outputs can be differentiated`);
   });
-  const ranges = argLeafRanges(call.argDef);
-  const wrtLeaves = argnums.flatMap((a) => {
-    const [s, e] = ranges[a]!;
-    return Array.from({ length: e - s }, (_, k) => s + k);
-  });
-  checkDifferentiable(head, call.leaves, call.paths, wrtLeaves);
   const wrt = wrtLeaves.map((li) => call.inputLeaves.indexOf(li));
   const graph = gradPass(call.traced.graph, { wrt, of: [0], seed: 'ones' });
   const outs = applyGraph(graph, [...call.inputLeaves.map((i) => call.leaves[i] as Tensor), ...call.traced.captures]);
@@ -194,6 +195,8 @@ export function vjp<A extends unknown[], O, X>(f: (...args: A) => readonly [O, X
 export function vjp(f: (...args: never[]) => unknown, primals: unknown[], options: { hasAux?: boolean } = {}): [unknown, VjpFn, unknown?] {
   const hasAux = options.hasAux ?? false;
   const head = `vjp(${fnName(f)})`;
+  const flat = flatten([...primals]);
+  checkDifferentiable(head, flat.leaves, flat.paths, flat.leaves.map((_, i) => i));
   const call = traceCall(head, f, primals, (result) => {    const [out] = splitAux(head, result, hasAux);
     for (const [i, leaf] of flatten(out).leaves.entries()) {
       if (!(leaf instanceof Tensor) || !isFloat(leaf.dtype)) {
@@ -201,8 +204,6 @@ export function vjp(f: (...args: never[]) => unknown, primals: unknown[], option
       }
     }
   });
-  const all = call.leaves.map((_, i) => i);
-  checkDifferentiable(head, call.leaves, call.paths, all);
   const outDef = hasAux ? (call.resultDef as ArrayDef).children[0]! : call.resultDef;
   const nOut = countLeaves(outDef);
   const fwd: Graph = call.traced.graph;
