@@ -40,7 +40,8 @@ function validate(o: SGDOptions): void {
 
 /** The factor on the new gradient in the momentum update: 1 before the first step, 1 - dampening after. */
 function keepFactor(damp: Resolved, started: Tensor, p: Tensor): Tensor {
-  return (typeof damp === 'number' ? started.mul(damp) : (along(damp, p) as Tensor).mul(started)).rsub(1);
+  const s = started.to(p.dtype);
+  return (typeof damp === 'number' ? s.mul(damp) : (along(damp, p) as Tensor).mul(s)).rsub(1);
 }
 
 /** The initial state: step 0 and zero momentum buffers (when momentum is used). */
