@@ -10,3 +10,9 @@ export { loadSafetensors, parseSafetensors, serializeSafetensors } from './compi
 export { manualSeed, Generator } from './runtime/rng.js';
 export * from './ir/errors.js';
 export type { DType } from './ir/dtype.js';
+
+// training
+export { grad, valueAndGrad, vjp, type Argnums, type GradOptions, type GradsOf, type VjpFn } from './compiler/func/grad.js';
+export { initEnsemble, type Ensemble, type InitEnsembleOptions } from './compiler/func/init-ensemble.js';
+export * as optim from './compiler/optim/index.js';
+export { gradPass, type GradPassOptions } from './compiler/passes/grad.js';
