@@ -71,10 +71,30 @@ describe('stackModuleState', () => {
       expect(msg).toContain('1: eval');
     });
 
-    it('a different class', () => {
+    it('a different class (checked before names and shapes)', () => {
       const msg = stateError(() => stackModuleState([new Small(), new Other()]));
       expect(msg).toContain('same class');
       expect(msg).toContain('member 1 is Other');
+      class Tiny extends nn.Module {
+        w = new nn.Parameter(Tensor.zeros([7]));
+        forward(x: Tensor): Tensor { return x; }
+      }
+      expect(stateError(() => stackModuleState([new Small(), new Tiny()]))).toContain('same class');
+    });
+
+    it('names are checked before shapes', () => {
+      class Odd extends nn.Module {
+        constructor(readonly n: number) {
+          super();
+          if (n === 0) this.registerParameter('a', Tensor.zeros([2]));
+          else this.registerParameter('b', Tensor.zeros([3]));
+          this.registerParameter('c', Tensor.zeros([n + 1]));
+        }
+        forward(x: Tensor): Tensor { return x; }
+      }
+      const msg = stateError(() => stackModuleState([new Odd(0), new Odd(1)]));
+      expect(msg).toContain('different parameter names');
+      expect(msg).not.toContain('shape');
     });
 
     it('differing parameter names, named in the message', () => {
