@@ -73,21 +73,49 @@ async function loadDawn(): Promise<{ create: (flags: string[]) => GPU; globals: 
   return nodeGpu;
 }
 
-/** Finds an adapter and device, trying each candidate in order, and says what it found. */
+/**
+ * Dawn's GPU instance and adapter must outlive every device they made: if the instance is garbage
+ * collected while a device is in use, Dawn frees memory the device still uses. Keep them here.
+ */
+const keepAlive: unknown[] = [];
+
+/** One shared device per backend choice, replaced when it is lost. */
+const shared = new Map<WebGpuBackend, Promise<WebGpuContext>>();
+
+/**
+ * The shared WebGPU context for a backend choice: found once, reused by every compile, and found
+ * again after a device loss.
+ */
 export async function acquireWebGpu(options: WebGpuOptions = {}): Promise<WebGpuContext> {
   if (options.device) return { device: options.device, description: 'a device given by the caller', limits: options.device.limits };
+  const backend = options.backend ?? 'auto';
+  let ctx = shared.get(backend);
+  if (!ctx) {
+    ctx = discover(backend);
+    shared.set(backend, ctx);
+    ctx.then(
+      (c) => void c.device.lost.then(() => shared.get(backend) === ctx && shared.delete(backend)),
+      () => shared.get(backend) === ctx && shared.delete(backend),
+    );
+  }
+  return ctx;
+}
+
+/** Finds an adapter and device, trying each candidate in order, and says what it found. */
+async function discover(backend: WebGpuBackend): Promise<WebGpuContext> {
   if (!isNode) {
     const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
     if (!gpu) throw new BackendError('navigator.gpu is not available in this browser; enable WebGPU or use a browser that supports it');
     const adapter = await gpu.requestAdapter();
     if (!adapter) throw new BackendError(`navigator.gpu.requestAdapter() returned null. ${NO_ADAPTER_HELP}`);
     const device = await deviceFor(adapter);
+    keepAlive.push(adapter);
     return { device, description: describeAdapter(adapter, 'navigator.gpu'), limits: device.limits };
   }
   const dawn = await loadDawn();
   Object.assign(globalThis, dawn.globals);
   const tried: string[] = [];
-  for (const a of attempts(options.backend ?? 'auto')) {
+  for (const a of attempts(backend)) {
     for (const [k, v] of Object.entries(a.env ?? {})) process.env[k] ??= v;
     try {
       const gpu = dawn.create(a.flags);
@@ -97,6 +125,7 @@ export async function acquireWebGpu(options: WebGpuOptions = {}): Promise<WebGpu
         continue;
       }
       const device = await deviceFor(adapter);
+      keepAlive.push(gpu, adapter);
       return { device, description: describeAdapter(adapter, `Dawn ${a.label}`), limits: device.limits };
     } catch (e) {
       tried.push(`${a.label}: ${(e as Error).message}`);

@@ -83,14 +83,15 @@ export class WebGpuExecutor implements Executor {
       throw new BackendError(`out of device memory allocating ${plan.arenas.map((a) => `${a.name} ${(a.words * 4 / 2 ** 20).toFixed(1)} MiB`).join(', ')}: ${oom.message}`);
     }
     for (const c of plan.constants) device.queue.writeBuffer(arenas[c.ref.arena]!, c.ref.offset * 4, c.data as unknown as ArrayBuffer & ArrayBufferView);
-    let pipelines: GPUComputePipeline[];
-    try {
-      pipelines = await Promise.all(plan.kernels.map((k) => compileKernel(ctx, k)));
-    } catch (e) {
+    // Settle every compile before cleaning up, so no pipeline creation is left running on a failed plan.
+    const settled = await Promise.allSettled(plan.kernels.map((k) => compileKernel(ctx, k)));
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) {
       arenas.forEach((b) => b.destroy());
       seedBuffer.destroy();
-      throw e;
+      throw failed.reason;
     }
+    const pipelines = settled.map((s) => (s as PromiseFulfilledResult<GPUComputePipeline>).value);
     const bindGroups = plan.kernels.map((k, i) => {
       const entries: GPUBindGroupEntry[] = k.bindings.map((b, j) => ({ binding: j, resource: { buffer: arenas[b.arena]! } }));
       if (k.usesSeed) entries.push({ binding: k.bindings.length, resource: { buffer: seedBuffer } });

@@ -6,9 +6,10 @@ import type { Expr, Kernel, Scalar, Stmt } from '../kernel-ir.js';
 const TYPE: { readonly [S in Scalar]: string } = { f32: 'f32', i32: 'i32', u32: 'u32', bool: 'bool' };
 
 function fmtF32(v: number): string {
-  if (Number.isNaN(v)) return 'bitcast<f32>(0x7fc00000u)';
-  if (v === Infinity) return 'bitcast<f32>(0x7f800000u)';
-  if (v === -Infinity) return 'bitcast<f32>(0xff800000u)';
+  // WGSL rejects non-finite constant expressions, so these come from helpers evaluated at run time.
+  if (Number.isNaN(v)) return 'vmapc_nan()';
+  if (v === Infinity) return 'vmapc_inf()';
+  if (v === -Infinity) return '(-vmapc_inf())';
   const s = String(Number(Math.fround(v).toPrecision(9)));
   return `${s}f`;
 }
@@ -67,6 +68,14 @@ const BINARY: { readonly [O in BinaryOp]: (a: string, b: string, t: Scalar) => s
 
 /** Helper functions, included only when a kernel calls them. */
 const HELPERS: Record<string, string> = {
+  vmapc_inf: `fn vmapc_inf() -> f32 {
+  var bits = 0x7f800000u;
+  return bitcast<f32>(bits);
+}`,
+  vmapc_nan: `fn vmapc_nan() -> f32 {
+  var bits = 0x7fc00000u;
+  return bitcast<f32>(bits);
+}`,
   vmapc_erf: `fn vmapc_erf(x: f32) -> f32 {
   // Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7).
   let ax = abs(x);
@@ -79,7 +88,7 @@ const HELPERS: Record<string, string> = {
   if (b == 0.0f) { return 1.0f; }
   let p = pow(abs(a), b);
   if (a >= 0.0f) { return p; }
-  if (b != trunc(b)) { return bitcast<f32>(0x7fc00000u); }
+  if (b != trunc(b)) { return vmapc_nan(); }
   return select(p, -p, abs(b % 2.0f) == 1.0f);
 }`,
   vmapc_bits: `fn vmapc_hash(x0: u32) -> u32 {
@@ -173,7 +182,7 @@ export function renderWgsl(kernel: Kernel): string {
   for (const s of kernel.shared) lines.push(`var<workgroup> ${s.name}: array<${TYPE[s.t]}, ${s.size}>;`);
   const text = body.join('\n');
   for (const [name, code] of Object.entries(HELPERS)) {
-    const used = name === 'vmapc_bits' ? text.includes('vmapc_uniform(') || text.includes('vmapc_normal(') : text.includes(`${name}(`);
+    const used = name === 'vmapc_bits' ? text.includes('vmapc_uniform(') || text.includes('vmapc_normal(') : name === 'vmapc_nan' ? text.includes('vmapc_nan(') || text.includes('vmapc_pow(') : text.includes(`${name}(`);
     if (used) lines.push(code);
   }
   const [x, y, z] = kernel.workgroupSize;
