@@ -6,6 +6,7 @@ export { stackModuleState, type StackedState } from './compiler/func/stack.js';
 export { functionalCall, type FunctionalCallOptions, type TensorDict } from './compiler/func/functional-call.js';
 export { vmap, type InDims, type OutDims, type VmapOptions } from './compiler/func/vmap.js';
 export { traceFunction, applyGraph } from './compiler/trace/trace-fn.js';
+export { compile, type CompileOptions, type CompiledFunction, type CompileTarget, type KernelInfo } from './compiler/compile.js';
 export { loadSafetensors, parseSafetensors, serializeSafetensors } from './compiler/io.js';
 export { manualSeed, Generator } from './runtime/rng.js';
 export * from './ir/errors.js';

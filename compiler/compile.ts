@@ -28,6 +28,8 @@ export interface CompileOptions<A extends unknown[]> {
   readonly webgpu?: WebGpuOptions;
   /** Check the IR after every pass (slower; tests use it). */
   readonly verify?: boolean;
+  /** @internal Test hooks: rewrite a kernel's source before the device compiles it. */
+  readonly internal?: { readonly patchSource?: (kernel: string, source: string) => string };
 }
 
 export interface KernelInfo {
@@ -77,6 +79,11 @@ function toDevice(t: Tensor, slot: LeafSlot, deviceDType: 'f32' | 'i32' | DType)
   return convertArray(data, deviceDType as DType);
 }
 
+function patchSources(plan: ExecutionPlan, patch: ((kernel: string, source: string) => string) | undefined): ExecutionPlan {
+  if (!patch) return plan;
+  return { ...plan, kernels: plan.kernels.map((k) => ({ ...k, source: patch(k.name, k.source) })) };
+}
+
 export async function compile<A extends unknown[], R>(fn: (...args: A) => R, options: CompileOptions<A>): Promise<CompiledFunction<A, R>> {
   const target = options.target ?? 'webgpu';
   const example = options.example;
@@ -115,7 +122,7 @@ export async function compile<A extends unknown[], R>(fn: (...args: A) => R, opt
     plan = { version: 1, target: 'cpu', arenas: [], inputs: [], constants: [], outputs: [], kernels: [], steps: [] };
   } else if (target === 'webgpu') {
     const ctx = await acquireWebGpu(options.webgpu);
-    plan = buildPlan(graph, webgpuSpec(ctx.limits), { verify: options.verify }).plan;
+    plan = patchSources(buildPlan(graph, webgpuSpec(ctx.limits), { verify: options.verify }).plan, options.internal?.patchSource);
     executor = await WebGpuExecutor.create(ctx, plan);
   } else {
     throw new BackendError(`unknown target '${String(target)}' (expected 'webgpu' or 'reference')`);
