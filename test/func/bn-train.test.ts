@@ -2,7 +2,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { F, functionalCall, nn, stackModuleState, StateError, Tensor, vmap, VmapError } from '../../index.js';
-import { grad } from '../../compiler/func/grad.js';
+import { grad, valueAndGrad } from '../../compiler/func/grad.js';
+import { flatten, unflatten } from '../../compiler/func/pytree.js';
+import { applyGraph, traceFunction } from '../../compiler/trace/trace-fn.js';
 import { withInitSeed } from '../../compiler/nn/init.js';
 import { Generator } from '../../runtime/rng.js';
 import { expectClose } from '../helpers/assert.js';
@@ -121,5 +123,33 @@ describe('BatchNorm training under vmap(functionalCall)', () => {
     const f = (p: Dict, x: Tensor): Tensor => functionalCall(members[0]!, p, [x]);
     expect(() => vmap(f)(params, Tensor.randn([M, 4, 3], { generator: gen }))).toThrow(StateError);
     expect(members[0]!.bn.running_mean).toBe(own);
+  });
+
+  it('a pure, traceable train step returns the new buffers: traced once, replayed, it equals eager', () => {
+    const members = makeMembers(() => new Net());
+    const { params, buffers } = stackModuleState(members);
+    const loss = (p: Dict, b: Dict, x: Tensor, y: Tensor): Tensor => F.crossEntropy(functionalCall(members[0]!, [p, b], [x]), y);
+    // The step copies the buffers dict it was given, lets vmap write the new running stats into the
+    // copy, and returns it: no state outside its arguments and results.
+    const step = (p: Dict, b: Dict, x: Tensor, y: Tensor): { params: Dict; buffers: Dict; loss: Tensor } => {
+      const next = { ...b };
+      const [l, g] = vmap(valueAndGrad(loss))(p, next, x, y);
+      const updated = Object.fromEntries(Object.entries(p).map(([k, v]) => [k, v.sub(g[k]!.mul(0.1))]));
+      return { params: updated, buffers: next, loss: l };
+    };
+    const x = Tensor.randn([M, 5, 3], { generator: gen });
+    const y = Tensor.randint(0, 2, [M, 5], { generator: gen });
+    const args = flatten([params, buffers, x, y]);
+    const traced = traceFunction('step', args.leaves.map((l, i) => ({ name: args.paths[i]!, shape: (l as Tensor).shape, dtype: (l as Tensor).dtype })), (leaves) => {
+      const [p, b, xs, ys] = unflatten(args.def, leaves) as [Dict, Dict, Tensor, Tensor];
+      return step(p, b, xs, ys);
+    });
+    expect(traced.captures).toHaveLength(0);
+    const replayed = unflatten(traced.outTree, applyGraph(traced.graph, args.leaves as Tensor[])) as ReturnType<typeof step>;
+    const eager = step(params, buffers, x, y);
+    for (const k of Object.keys(buffers)) expectClose(replayed.buffers[k]!, eager.buffers[k]!, 1e-6, 1e-7);
+    for (const k of Object.keys(params)) expectClose(replayed.params[k]!, eager.params[k]!, 1e-6, 1e-7);
+    expect(eager.buffers['bn.num_batches_tracked']!.toArray()).toEqual([1, 1, 1]);
+    expect(buffers['bn.num_batches_tracked']!.toArray()).toEqual([0, 0, 0]);
   });
 });
