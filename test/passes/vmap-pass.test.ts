@@ -4,13 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseGraph, printGraph, topoSort, verifyGraph, VmapError } from '../../ir/index.js';
 import { vmapPass } from '../../compiler/passes/vmap.js';
 import type { Randomness } from '../../compiler/passes/batching.js';
-
-/** Strips the common indentation so graphs can be written indented in the test. */
-function dedent(s: string): string {
-  const lines = s.replace(/^\n/, '').replace(/\n\s*$/, '').split('\n');
-  const pad = Math.min(...lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length));
-  return lines.map((l) => l.slice(pad)).join('\n');
-}
+import { dedent } from '../helpers/ir.js';
 
 function runPass(before: string, inDims: (number | null)[], axisSize: number, randomness: Randomness = 'error', outDims?: (number | null)[]): string {
   const g = parseGraph(dedent(before));
