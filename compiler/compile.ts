@@ -5,19 +5,15 @@ import { BackendError, ShapeError } from '../ir/errors.js';
 import type { Graph } from '../ir/node.js';
 import { fmtType } from '../ir/print.js';
 import { fmtShape, shapesEqual } from '../ir/shape.js';
-import type { Executor } from '../runtime/device.js';
 import { describePlan, type ExecutionPlan } from '../runtime/plan.js';
-import { ReferenceExecutor } from '../runtime/cpu/reference-executor.js';
 import { defaultGenerator } from '../runtime/rng.js';
-import { acquireWebGpu, type WebGpuOptions } from '../runtime/webgpu/adapter.js';
-import { WebGpuExecutor } from '../runtime/webgpu/executor.js';
+import type { WebGpuOptions } from '../runtime/webgpu/adapter.js';
 import { flatten, unflatten, fmtTreeDef, type TreeDef } from './func/pytree.js';
-import { buildPlan } from './pipeline.js';
-import { webgpuSpec } from './targets.js';
+import { prepareTarget, type CompileTarget } from './targets.js';
 import { Tensor } from './trace/tensor.js';
 import { traceFunction } from './trace/trace-fn.js';
 
-export type CompileTarget = 'webgpu' | 'reference';
+export type { CompileTarget };
 
 export interface CompileOptions<A extends unknown[]> {
   readonly target?: CompileTarget;
@@ -44,7 +40,8 @@ export interface KernelInfo {
 export type RunArgs<A extends unknown[]> = { [K in keyof A]: A[K] | undefined };
 
 export interface CompiledFunction<A extends unknown[], R> {
-  readonly target: CompileTarget;
+  /** The target that runs it (never 'auto': the one auto picked). */
+  readonly target: Exclude<CompileTarget, 'auto'>;
   /** The device that runs the kernels. */
   readonly device: string;
   /** The traced graph (before optimisation). */
@@ -79,11 +76,6 @@ function toDevice(t: Tensor, slot: LeafSlot, deviceDType: 'f32' | 'i32' | DType)
   return convertArray(data, deviceDType as DType);
 }
 
-function patchSources(plan: ExecutionPlan, patch: ((kernel: string, source: string) => string) | undefined): ExecutionPlan {
-  if (!patch) return plan;
-  return { ...plan, kernels: plan.kernels.map((k) => ({ ...k, source: patch(k.name, k.source) })) };
-}
-
 export async function compile<A extends unknown[], R>(fn: (...args: A) => R, options: CompileOptions<A>): Promise<CompiledFunction<A, R>> {
   const target = options.target ?? 'webgpu';
   const example = options.example;
@@ -115,19 +107,9 @@ export async function compile<A extends unknown[], R>(fn: (...args: A) => R, opt
   }
   const graph = traced.graph;
 
-  let executor: Executor;
-  let plan: ExecutionPlan;
-  if (target === 'reference') {
-    executor = new ReferenceExecutor(graph);
-    plan = { version: 1, target: 'cpu', arenas: [], inputs: [], constants: [], outputs: [], kernels: [], steps: [] };
-  } else if (target === 'webgpu') {
-    const ctx = await acquireWebGpu(options.webgpu);
-    plan = patchSources(buildPlan(graph, webgpuSpec(ctx.limits), { verify: options.verify }).plan, options.internal?.patchSource);
-    executor = await WebGpuExecutor.create(ctx, plan);
-  } else {
-    throw new BackendError(`unknown target '${String(target)}' (expected 'webgpu' or 'reference')`);
-  }
-  const deviceDTypes = target === 'reference' ? slots.map((s) => s.dtype) : plan.inputs.map((i) => i.dtype);
+  const prepared = await prepareTarget(target, graph, { webgpu: options.webgpu, verify: options.verify, patchSource: options.internal?.patchSource });
+  const { executor, plan } = prepared;
+  const deviceDTypes = prepared.target === 'reference' ? slots.map((s) => s.dtype) : plan.inputs.map((i) => i.dtype);
   const outDTypes = graph.outputs.map((o) => o.dtype);
   const written = new Set<number>();
 
@@ -158,7 +140,7 @@ export async function compile<A extends unknown[], R>(fn: (...args: A) => R, opt
   const printablePlan = Object.assign(Object.create({ toString(this: ExecutionPlan) { return describePlan(this); } }) as object, plan) as ExecutionPlan;
 
   return {
-    target,
+    target: prepared.target,
     device: executor.description,
     graph,
     plan: printablePlan,

@@ -1,9 +1,15 @@
-// The compile targets the pipeline knows: their limits, lowering and renderer.
+// The compile targets: each one's limits, lowering, renderer and runtime, in one table.
 
-import type { Target } from '../runtime/plan.js';
+import { BackendError } from '../ir/errors.js';
+import type { Graph } from '../ir/node.js';
+import type { Executor } from '../runtime/device.js';
+import type { ExecutionPlan, Target } from '../runtime/plan.js';
+import { ReferenceExecutor } from '../runtime/cpu/reference-executor.js';
+import { acquireWebGpu, type WebGpuOptions } from '../runtime/webgpu/adapter.js';
+import { WebGpuExecutor } from '../runtime/webgpu/executor.js';
 import { lowerGroupGpu } from './codegen/lower-gpu.js';
 import { renderWgsl } from './codegen/render/wgsl.js';
-import type { TargetSpec } from './pipeline.js';
+import { buildPlan, type TargetSpec } from './pipeline.js';
 
 export interface DeviceLimits {
   readonly maxStorageBufferBindingSize: number;
@@ -23,5 +29,70 @@ export function webgpuSpec(limits: DeviceLimits): TargetSpec {
 
 /** WebGPU's guaranteed limits, for building plans without a device (AOT packages). */
 export const WEBGPU_DEFAULT_LIMITS: DeviceLimits = { maxStorageBufferBindingSize: 128 * 2 ** 20, maxComputeWorkgroupsPerDimension: 65535 };
+
+/** Options every target may read; each reads its own part. */
+export interface TargetOptions {
+  readonly webgpu?: WebGpuOptions;
+  readonly verify?: boolean;
+  /** @internal Rewrites a kernel's source before the device compiles it (tests break kernels with it). */
+  readonly patchSource?: (kernel: string, source: string) => string;
+}
+
+export interface Prepared {
+  readonly plan: ExecutionPlan;
+  readonly executor: Executor;
+}
+
+/** What compile() needs from a target: build the plan for this machine and start its runtime. */
+export interface TargetDriver {
+  readonly name: string;
+  prepare(graph: Graph, options: TargetOptions): Promise<Prepared>;
+}
+
+function patched(plan: ExecutionPlan, patch: TargetOptions['patchSource']): ExecutionPlan {
+  if (!patch) return plan;
+  return { ...plan, kernels: plan.kernels.map((k) => ({ ...k, source: patch(k.name, k.source) })) };
+}
+
+const EMPTY_PLAN = (target: Target): ExecutionPlan => ({ version: 1, target, arenas: [], inputs: [], constants: [], outputs: [], kernels: [], steps: [] });
+
+export const TARGETS = {
+  webgpu: {
+    name: 'WebGPU',
+    async prepare(graph, options) {
+      const ctx = await acquireWebGpu(options.webgpu);
+      const plan = patched(buildPlan(graph, webgpuSpec(ctx.limits), { verify: options.verify }).plan, options.patchSource);
+      return { plan, executor: await WebGpuExecutor.create(ctx, plan) };
+    },
+  },
+  reference: {
+    name: 'the CPU reference',
+    async prepare(graph) {
+      return { plan: EMPTY_PLAN('cpu'), executor: new ReferenceExecutor(graph) };
+    },
+  },
+} satisfies Record<string, TargetDriver>;
+
+export type CompileTarget = keyof typeof TARGETS | 'auto';
+
+/** The order `target: 'auto'` tries; the first that prepares wins. */
+export const AUTO_ORDER: readonly (keyof typeof TARGETS)[] = ['webgpu', 'reference'];
+
+export async function prepareTarget(target: CompileTarget, graph: Graph, options: TargetOptions): Promise<Prepared & { target: keyof typeof TARGETS }> {
+  if (target !== 'auto') {
+    const driver = (TARGETS as Record<string, TargetDriver>)[target];
+    if (!driver) throw new BackendError(`unknown target '${String(target)}' (expected one of ${[...Object.keys(TARGETS), 'auto'].join(', ')})`);
+    return { ...(await driver.prepare(graph, options)), target };
+  }
+  const failures: string[] = [];
+  for (const t of AUTO_ORDER) {
+    try {
+      return { ...(await TARGETS[t].prepare(graph, options)), target: t };
+    } catch (e) {
+      failures.push(`${t}: ${(e as Error).message}`);
+    }
+  }
+  throw new BackendError(`no target could run this function:\n  ${failures.join('\n  ')}`);
+}
 
 export type { Target };
