@@ -1,12 +1,12 @@
 // compile(): trace a function of tensors once, build its plan for a target, and run it many times.
 
-import { convertArray, dtypeOfArray, type DType, type TypedArray } from '../ir/dtype.js';
+import type { DType } from '../ir/dtype.js';
 import { BackendError, ShapeError } from '../ir/errors.js';
 import type { Graph } from '../ir/node.js';
 import { fmtType } from '../ir/print.js';
-import { fmtShape, shapesEqual } from '../ir/shape.js';
 import { describePlan, type ExecutionPlan } from '../runtime/plan.js';
 import { defaultGenerator } from '../runtime/rng.js';
+import { Session, type PendingWrite } from '../runtime/session.js';
 import type { WebGpuOptions } from '../runtime/webgpu/adapter.js';
 import { flatten, unflatten, fmtTreeDef, type TreeDef } from './func/pytree.js';
 import { prepareTarget, type CompileTarget } from './targets.js';
@@ -64,18 +64,6 @@ interface LeafSlot {
   readonly dtype: DType;
 }
 
-/** Converts a user tensor to the device dtype (i64 -> i32 with a range check). */
-function toDevice(t: Tensor, slot: LeafSlot, deviceDType: 'f32' | 'i32' | DType): TypedArray {
-  const data = t.data;
-  if (dtypeOfArray(data) === deviceDType) return data;
-  if (data instanceof BigInt64Array) {
-    for (const v of data) {
-      if (v > 2147483647n || v < -2147483648n) throw new ShapeError(`input ${slot.path}: i64 value ${v} does not fit the device's i32`);
-    }
-  }
-  return convertArray(data, deviceDType as DType);
-}
-
 export async function compile<A extends unknown[], R>(fn: (...args: A) => R, options: CompileOptions<A>): Promise<CompiledFunction<A, R>> {
   const target = options.target ?? 'webgpu';
   const example = options.example;
@@ -110,30 +98,37 @@ export async function compile<A extends unknown[], R>(fn: (...args: A) => R, opt
   const prepared = await prepareTarget(target, graph, { webgpu: options.webgpu, verify: options.verify, patchSource: options.internal?.patchSource });
   const { executor, plan } = prepared;
   const deviceDTypes = prepared.target === 'reference' ? slots.map((s) => s.dtype) : plan.inputs.map((i) => i.dtype);
-  const outDTypes = graph.outputs.map((o) => o.dtype);
-  const written = new Set<number>();
+  const session = new Session(
+    executor,
+    slots.map((s) => ({ name: s.path, shape: s.shape, dtype: s.dtype })),
+    deviceDTypes,
+    graph.outputs.map((o, i) => ({ name: `output${i}`, shape: o.shape, dtype: o.dtype })),
+  );
 
-  const writeArg = (ai: number, arg: unknown): void => {
-    const flat = flatten(arg, String(ai));
-    const expected = argDefs[ai];
-    if (!expected || fmtTreeDef(flat.def) !== fmtTreeDef(expected)) {
-      throw new ShapeError(`argument ${ai} has structure ${fmtTreeDef(flat.def)} but the function was compiled for ${expected ? fmtTreeDef(expected) : 'no such argument'}`);
-    }
-    flat.leaves.forEach((leaf, li) => {
-      const k = slots.findIndex((s) => s.arg === ai && s.index === li);
-      const path = flat.paths[li]!;
-      if (k < 0) {
-        if (leaf !== statics.get(path)) throw new ShapeError(`argument ${path} was ${String(statics.get(path))} when compiled and is ${String(leaf)} now; non-tensor arguments are baked into the kernels, so compile again`);
-        return;
+  /** Validates every given argument before writing any, so a bad call leaves the uploaded state as it was. */
+  const writeArgs = (args: readonly unknown[]): void => {
+    const pending: PendingWrite[] = [];
+    args.forEach((arg, ai) => {
+      if (arg === undefined) return;
+      const flat = flatten(arg, String(ai));
+      const expected = argDefs[ai];
+      if (!expected || fmtTreeDef(flat.def) !== fmtTreeDef(expected)) {
+        throw new ShapeError(`argument ${ai} has structure ${fmtTreeDef(flat.def)} but the function was compiled for ${expected ? fmtTreeDef(expected) : 'no such argument'}`);
       }
-      const slot = slots[k]!;
-      if (!(leaf instanceof Tensor)) throw new ShapeError(`argument ${path} must be a Tensor ${fmtType(slot.dtype, slot.shape)}, got ${leaf === null ? 'null' : typeof leaf}`);
-      if (!shapesEqual(leaf.shape, slot.shape)) throw new ShapeError(`argument ${path} has shape ${fmtShape(leaf.shape)} but the function was compiled for ${fmtShape(slot.shape)}`);
-      if (leaf.dtype !== slot.dtype) throw new ShapeError(`argument ${path} is ${leaf.dtype} but the function was compiled for ${slot.dtype}`);
-      if (leaf.isTraced) throw new ShapeError(`argument ${path} is a traced tensor; compiled functions run on concrete tensors`);
-      executor.write(k, toDevice(leaf, slot, deviceDTypes[k]!));
-      written.add(k);
+      flat.leaves.forEach((leaf, li) => {
+        const k = slots.findIndex((s) => s.arg === ai && s.index === li);
+        const path = flat.paths[li]!;
+        if (k < 0) {
+          if (leaf !== statics.get(path)) throw new ShapeError(`argument ${path} was ${String(statics.get(path))} when compiled and is ${String(leaf)} now; non-tensor arguments are baked into the kernels, so compile again`);
+          return;
+        }
+        const slot = slots[k]!;
+        if (!(leaf instanceof Tensor)) throw new ShapeError(`argument ${path} must be a Tensor ${fmtType(slot.dtype, slot.shape)}, got ${leaf === null ? 'null' : typeof leaf}`);
+        if (leaf.isTraced) throw new ShapeError(`argument ${path} is a traced tensor; compiled functions run on concrete tensors`);
+        pending.push(session.prepare(k, leaf.data, leaf.shape));
+      });
     });
+    session.commit(pending);
   };
 
   const kernels: KernelInfo[] = plan.kernels.map((k) => ({ name: k.name, label: k.label, source: k.source, workgroupSize: k.workgroupSize, dispatch: k.dispatch }));
@@ -146,24 +141,17 @@ export async function compile<A extends unknown[], R>(fn: (...args: A) => R, opt
     plan: printablePlan,
     kernels,
     async setParams(...args: Partial<A>) {
-      args.forEach((a, i) => a !== undefined && writeArg(i, a));
+      writeArgs(args);
     },
     async run(...args: RunArgs<A>) {
       if (args.length > example.length) throw new ShapeError(`run: got ${args.length} arguments, the function was compiled with ${example.length}`);
-      args.forEach((a, i) => a !== undefined && writeArg(i, a));
-      const missing = slots.filter((_, k) => !written.has(k)).map((s) => s.path);
-      if (missing.length) throw new ShapeError(`run: no value was ever given for ${missing.join(', ')}; pass it to run() or setParams()`);
-      const seed = options.seed ?? defaultGenerator.nextSeed();
-      const outs = await executor.run(seed);
-      const tensors = outs.map((data, i) => {
-        const user = outDTypes[i]!;
-        const arr = dtypeOfArray(data) === user ? data : convertArray(data, user);
-        return Tensor._concrete(arr, graph.outputs[i]!.shape, user);
-      });
+      writeArgs(args);
+      const outs = await session.run(options.seed ?? defaultGenerator.nextSeed());
+      const tensors = outs.map((data, i) => Tensor._concrete(data, graph.outputs[i]!.shape, graph.outputs[i]!.dtype));
       return unflatten(traced.outTree, tensors) as R;
     },
     destroy() {
-      executor.destroy();
+      session.destroy();
     },
   };
 }
