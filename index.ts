@@ -7,6 +7,7 @@ export { functionalCall, type FunctionalCallOptions, type TensorDict } from './c
 export { vmap, type InDims, type OutDims, type VmapOptions } from './compiler/func/vmap.js';
 export { traceFunction, applyGraph } from './compiler/trace/trace-fn.js';
 export { compile, type CompileOptions, type CompiledFunction, type CompileTarget, type KernelInfo } from './compiler/compile.js';
+export { compileTrainStep, type CompiledTrainStep } from './compiler/train.js';
 export { loadSafetensors, parseSafetensors, serializeSafetensors } from './compiler/io.js';
 export { manualSeed, Generator } from './runtime/rng.js';
 export * from './ir/errors.js';

@@ -1,6 +1,6 @@
 // compile(): trace a function of tensors once, build its plan for a target, and run it many times.
 
-import type { DType } from '../ir/dtype.js';
+import type { DType, TypedArray } from '../ir/dtype.js';
 import { BackendError, ShapeError } from '../ir/errors.js';
 import type { Graph } from '../ir/node.js';
 import { fmtType } from '../ir/print.js';
@@ -56,7 +56,7 @@ export interface CompiledFunction<A extends unknown[], R> {
   destroy(): void;
 }
 
-interface LeafSlot {
+export interface LeafSlot {
   readonly arg: number;
   readonly path: string;
   readonly index: number;
@@ -64,7 +64,49 @@ interface LeafSlot {
   readonly dtype: DType;
 }
 
+/** What compile() and compileTrainStep() share: the traced function, its session, and argument writing. */
+export interface CompiledCore<A extends unknown[]> {
+  readonly target: Exclude<CompileTarget, 'auto'>;
+  readonly graph: Graph;
+  readonly outTree: TreeDef;
+  readonly argDefs: readonly TreeDef[];
+  readonly slots: readonly LeafSlot[];
+  readonly session: Session;
+  readonly plan: ExecutionPlan;
+  readonly kernels: readonly KernelInfo[];
+  /** Validates all given arguments (undefined ones are skipped), then writes them. */
+  writeArgs(args: readonly unknown[]): void;
+  /** Wraps device outputs as tensors and rebuilds the output pytree. */
+  outputs(outs: readonly TypedArray[]): unknown;
+  /** A fresh seed per run unless the options fixed one. */
+  nextSeed(): number;
+  readonly example: A;
+}
+
 export async function compile<A extends unknown[], R>(fn: (...args: A) => R, options: CompileOptions<A>): Promise<CompiledFunction<A, R>> {
+  const core = await compileCore(fn, options);
+  const { session, example } = core;
+  return {
+    target: core.target,
+    device: session.executor.description,
+    graph: core.graph,
+    plan: core.plan,
+    kernels: core.kernels,
+    async setParams(...args: Partial<A>) {
+      core.writeArgs(args);
+    },
+    async run(...args: RunArgs<A>) {
+      if (args.length > example.length) throw new ShapeError(`run: got ${args.length} arguments, the function was compiled with ${example.length}`);
+      core.writeArgs(args);
+      return core.outputs(await session.run(core.nextSeed())) as R;
+    },
+    destroy() {
+      session.destroy();
+    },
+  };
+}
+
+export async function compileCore<A extends unknown[]>(fn: (...args: A) => unknown, options: CompileOptions<A>): Promise<CompiledCore<A>> {
   const target = options.target ?? 'webgpu';
   const example = options.example;
   const argDefs: TreeDef[] = [];
@@ -133,25 +175,18 @@ export async function compile<A extends unknown[], R>(fn: (...args: A) => R, opt
 
   const kernels: KernelInfo[] = plan.kernels.map((k) => ({ name: k.name, label: k.label, source: k.source, workgroupSize: k.workgroupSize, dispatch: k.dispatch }));
   const printablePlan = Object.assign(Object.create({ toString(this: ExecutionPlan) { return describePlan(this); } }) as object, plan) as ExecutionPlan;
-
   return {
     target: prepared.target,
-    device: executor.description,
     graph,
+    outTree: traced.outTree,
+    argDefs,
+    slots,
+    session,
     plan: printablePlan,
     kernels,
-    async setParams(...args: Partial<A>) {
-      writeArgs(args);
-    },
-    async run(...args: RunArgs<A>) {
-      if (args.length > example.length) throw new ShapeError(`run: got ${args.length} arguments, the function was compiled with ${example.length}`);
-      writeArgs(args);
-      const outs = await session.run(options.seed ?? defaultGenerator.nextSeed());
-      const tensors = outs.map((data, i) => Tensor._concrete(data, graph.outputs[i]!.shape, graph.outputs[i]!.dtype));
-      return unflatten(traced.outTree, tensors) as R;
-    },
-    destroy() {
-      session.destroy();
-    },
+    writeArgs,
+    outputs: (outs) => unflatten(traced.outTree, outs.map((data, i) => (data ? Tensor._concrete(data, graph.outputs[i]!.shape, graph.outputs[i]!.dtype) : undefined))),
+    nextSeed: () => options.seed ?? defaultGenerator.nextSeed(),
+    example,
   };
 }

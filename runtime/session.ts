@@ -3,7 +3,7 @@
 import { convertArray, dtypeOfArray, type DType, type TypedArray } from '../ir/dtype.js';
 import { BackendError, ShapeError } from '../ir/errors.js';
 import { fmtShape, numelOf, shapesEqual } from '../ir/shape.js';
-import type { Executor } from './device.js';
+import type { Executor, RunOptions } from './device.js';
 
 export interface TensorSpec {
   readonly name: string;
@@ -55,21 +55,37 @@ export class Session {
     }
   }
 
-  /** Runs the plan; outputs come back in the caller's dtypes. */
-  async run(seed: number): Promise<TypedArray[]> {
+  /** Runs the plan; outputs come back in the caller's dtypes (undefined where not read). */
+  async run(seed: number, options: RunOptions = {}): Promise<TypedArray[]> {
     const missing = this.inputs.filter((_, i) => !this.written.has(i)).map((s) => s.name);
     if (missing.length) throw new ShapeError(`no value was ever given for ${missing.join(', ')}`);
-    this.running++;
-    try {
-      const outs = await this.executor.run(seed);
-      if (outs.length !== this.outputs.length) throw new BackendError(`the device returned ${outs.length} outputs, expected ${this.outputs.length}`);
-      return outs.map((o, i) => {
-        const want = this.outputs[i]!.dtype;
-        return dtypeOfArray(o) === want ? o : convertArray(o, want);
-      });
-    } finally {
-      this.running--;
-    }
+    const outs = await this.runOnDevice(seed, options);
+    if (outs.length !== this.outputs.length) throw new BackendError(`the device returned ${outs.length} outputs, expected ${this.outputs.length}`);
+    return outs.map((o, i) => {
+      if (!o) return o as unknown as TypedArray;
+      const want = this.outputs[i]!.dtype;
+      return dtypeOfArray(o) === want ? o : convertArray(o, want);
+    });
+  }
+
+  private async runOnDevice(seed: number, options: RunOptions): Promise<(TypedArray | undefined)[]> {
+    const ex = this.executor;
+    if (!options.feedback?.length && !options.read) return ex.run(seed);
+    if (ex.runWith) return ex.runWith(seed, options);
+    // Fallback for executors without on-device feedback: read everything, write the state back.
+    const outs = await ex.run(seed);
+    for (const [o, i] of options.feedback ?? []) ex.write(i, outs[o]!);
+    const read = options.read ? new Set(options.read) : undefined;
+    return outs.map((o, i) => (!read || read.has(i) ? o : undefined));
+  }
+
+  /** The current device value of input `index`, in the caller's dtype. */
+  async readInput(index: number): Promise<TypedArray> {
+    const ex = this.executor;
+    if (!ex.readInput) throw new BackendError(`the ${ex.target} runtime cannot read inputs back`);
+    const data = await ex.readInput(index);
+    const want = this.inputs[index]!.dtype;
+    return dtypeOfArray(data) === want ? data : convertArray(data, want);
   }
 
   destroy(): void {

@@ -3,7 +3,7 @@
 import type { TypedArray } from '../../ir/dtype.js';
 import { BackendError } from '../../ir/errors.js';
 import type { Graph } from '../../ir/node.js';
-import type { Executor } from '../device.js';
+import type { Executor, RunOptions } from '../device.js';
 import { runGraph } from './interpreter.js';
 
 export class ReferenceExecutor implements Executor {
@@ -25,6 +25,19 @@ export class ReferenceExecutor implements Executor {
     const missing = this.graph.inputs.filter((_, i) => !this.values[i]).map((i) => i.params.name);
     if (missing.length) throw new BackendError(`inputs never written: ${missing.join(', ')}`);
     return runGraph(this.graph, this.values as TypedArray[], { seed });
+  }
+
+  async runWith(seed: number, options: RunOptions): Promise<(TypedArray | undefined)[]> {
+    const outs = await this.run(seed);
+    for (const [o, i] of options.feedback ?? []) this.values[i] = outs[o]!.slice();
+    const read = options.read ? new Set(options.read) : undefined;
+    return outs.map((o, i) => (!read || read.has(i) ? o : undefined));
+  }
+
+  async readInput(index: number): Promise<TypedArray> {
+    const v = this.values[index];
+    if (!v) throw new BackendError(`input ${this.graph.inputs[index]?.params.name} was never written`);
+    return v.slice();
   }
 
   destroy(): void {

@@ -2,9 +2,11 @@
 
 import { allocArray, type TypedArray } from '../../ir/dtype.js';
 import { BackendError } from '../../ir/errors.js';
-import type { Executor } from '../device.js';
+import type { Executor, RunOptions } from '../device.js';
 import type { ExecutionPlan, PlanKernel } from '../plan.js';
 import type { WebGpuContext } from './adapter.js';
+
+const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 const pipelineCache = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
 
@@ -112,18 +114,25 @@ export class WebGpuExecutor implements Executor {
   }
 
   async run(seed: number): Promise<TypedArray[]> {
+    return (await this.execute(seed, {})) as TypedArray[];
+  }
+
+  async runWith(seed: number, options: RunOptions): Promise<(TypedArray | undefined)[]> {
+    return this.execute(seed, options);
+  }
+
+  async readInput(index: number): Promise<TypedArray> {
+    this.check();
+    const t = this.plan.inputs[index]!;
+    const [data] = await this.readRegions([{ arena: t.ref.arena, offset: t.ref.offset, words: numel(t.shape), dtype: t.dtype }], this.ctx.device.createCommandEncoder());
+    return data!;
+  }
+
+  private async execute(seed: number, options: RunOptions): Promise<(TypedArray | undefined)[]> {
     this.check();
     const device = this.ctx.device;
     // Everything up to submit happens synchronously, so overlapping runs are ordered by the queue.
     device.queue.writeBuffer(this.seedBuffer, 0, new Uint32Array([seed >>> 0, 0, 0, 0]));
-    const outputs = this.plan.outputs;
-    const offsets: number[] = [];
-    let total = 0;
-    for (const o of outputs) {
-      offsets.push(total);
-      total += Math.ceil((o.shape.reduce((a, b) => a * b, 1) * 4) / 4) * 4;
-    }
-    const readback = device.createBuffer({ size: Math.max(16, Math.ceil(total / 16) * 16), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: 'readback' });
     device.pushErrorScope('validation');
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
@@ -134,12 +143,40 @@ export class WebGpuExecutor implements Executor {
       pass.dispatchWorkgroups(k.dispatch[0], k.dispatch[1], k.dispatch[2]);
     }
     pass.end();
-    outputs.forEach((o, i) => {
-      const bytes = o.shape.reduce((a, b) => a * b, 1) * 4;
-      if (bytes > 0) encoder.copyBufferToBuffer(this.arenas[o.ref.arena]!, o.ref.offset * 4, readback, offsets[i]!, bytes);
+    // State that stays on the device: new values overwrite their inputs after every kernel has run.
+    for (const [o, i] of options.feedback ?? []) {
+      const out = this.plan.outputs[o]!, inp = this.plan.inputs[i]!;
+      const bytes = numel(out.shape) * 4;
+      if (bytes > 0) encoder.copyBufferToBuffer(this.arenas[out.ref.arena]!, out.ref.offset * 4, this.arenas[inp.ref.arena]!, inp.ref.offset * 4, bytes);
+    }
+    const wanted = options.read ?? this.plan.outputs.map((_, i) => i);
+    const regions = wanted.map((i) => {
+      const o = this.plan.outputs[i]!;
+      return { arena: o.ref.arena, offset: o.ref.offset, words: numel(o.shape), dtype: o.dtype };
+    });
+    const invalid = device.popErrorScope();
+    const data = await this.readRegions(regions, encoder);
+    const err = await invalid;
+    if (err) throw new BackendError(`a dispatch failed validation: ${err.message}`);
+    const out: (TypedArray | undefined)[] = this.plan.outputs.map(() => undefined);
+    wanted.forEach((i, k) => (out[i] = data[k]));
+    return out;
+  }
+
+  /** Copies regions to one readback buffer at the end of `encoder`, submits it, and maps the results. */
+  private async readRegions(regions: { arena: number; offset: number; words: number; dtype: 'f32' | 'i32' }[], encoder: GPUCommandEncoder): Promise<TypedArray[]> {
+    const device = this.ctx.device;
+    const offsets: number[] = [];
+    let total = 0;
+    for (const r of regions) {
+      offsets.push(total);
+      total += r.words * 4;
+    }
+    const readback = device.createBuffer({ size: Math.max(16, Math.ceil(total / 16) * 16), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: 'readback' });
+    regions.forEach((r, i) => {
+      if (r.words > 0) encoder.copyBufferToBuffer(this.arenas[r.arena]!, r.offset * 4, readback, offsets[i]!, r.words * 4);
     });
     device.queue.submit([encoder.finish()]);
-    const invalid = device.popErrorScope();
     try {
       await readback.mapAsync(GPUMapMode.READ);
     } catch (e) {
@@ -147,17 +184,11 @@ export class WebGpuExecutor implements Executor {
       this.check();
       throw new BackendError(`reading results back failed: ${(e as Error).message}`);
     }
-    const err = await invalid;
-    if (err) {
-      readback.destroy();
-      throw new BackendError(`a dispatch failed validation: ${err.message}`);
-    }
     const mapped = readback.getMappedRange();
-    const results = outputs.map((o, i) => {
-      const n = o.shape.reduce((a, b) => a * b, 1);
-      const out = allocArray(o.dtype, n);
-      new Uint8Array(out.buffer).set(new Uint8Array(mapped, offsets[i]!, n * 4));
-      return out;
+    const results = regions.map((r, i) => {
+      const arr = allocArray(r.dtype, r.words);
+      new Uint8Array(arr.buffer).set(new Uint8Array(mapped, offsets[i]!, r.words * 4));
+      return arr;
     });
     readback.unmap();
     readback.destroy();
