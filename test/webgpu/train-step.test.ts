@@ -60,7 +60,7 @@ describe('compileTrainStep on WebGPU', () => {
     };
     const gen = new Generator(3);
     const batches = Array.from({ length: 5 }, () => [Tensor.randn([M, 8, 10], { generator: gen }), Tensor.randint(0, 3, [M, 8], { generator: gen })] as const);
-    let eager: State = { params, opt: sgdInit(params, { momentum: 0.9 }) };
+    let eager: State = { params, opt: sgdInit(params, { lr: [0.05, 0.1, 0.2], momentum: 0.9 }) };
     const trainer = await compileTrainStep(step, { target: 'webgpu', example: [eager, ...batches[0]!] });
     try {
       await trainer.setState(eager);
