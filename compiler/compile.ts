@@ -10,6 +10,7 @@ import { Session, type PendingWrite } from '../runtime/session.js';
 import type { WebGpuOptions } from '../runtime/webgpu/adapter.js';
 import { flatten, unflatten, fmtTreeDef, type TreeDef } from './func/pytree.js';
 import { prepareTarget, type CompileTarget } from './targets.js';
+import type { CpuOptions } from '../runtime/cpu-native/toolchain.js';
 import { Tensor } from './trace/tensor.js';
 import { traceFunction } from './trace/trace-fn.js';
 
@@ -22,6 +23,8 @@ export interface CompileOptions<A extends unknown[]> {
   /** A fixed seed for random ops (dropout); by default each run draws a fresh one. */
   readonly seed?: number;
   readonly webgpu?: WebGpuOptions;
+  /** Options of the `cpu` target (C compiler, flags, cache directory, threads, tile search). */
+  readonly cpu?: CpuOptions;
   /** Check the IR after every pass (slower; tests use it). */
   readonly verify?: boolean;
   /** @internal Test hooks: rewrite a kernel's source before the device compiles it. */
@@ -137,7 +140,7 @@ export async function compileCore<A extends unknown[]>(fn: (...args: A) => unkno
   }
   const graph = traced.graph;
 
-  const prepared = await prepareTarget(target, graph, { webgpu: options.webgpu, verify: options.verify, patchSource: options.internal?.patchSource });
+  const prepared = await prepareTarget(target, graph, { webgpu: options.webgpu, cpu: options.cpu, verify: options.verify, patchSource: options.internal?.patchSource });
   const { executor, plan } = prepared;
   const deviceDTypes = prepared.target === 'reference' ? slots.map((s) => s.dtype) : plan.inputs.map((i) => i.dtype);
   const session = new Session(

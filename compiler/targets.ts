@@ -10,6 +10,7 @@ import { WebGpuExecutor } from '../runtime/webgpu/executor.js';
 import { lowerGroupGpu } from './codegen/lower-gpu.js';
 import { renderWgsl } from './codegen/render/wgsl.js';
 import { buildPlan, type TargetSpec } from './pipeline.js';
+import type { CpuOptions } from '../runtime/cpu-native/toolchain.js';
 
 export interface DeviceLimits {
   readonly maxStorageBufferBindingSize: number;
@@ -33,6 +34,8 @@ export const WEBGPU_DEFAULT_LIMITS: DeviceLimits = { maxStorageBufferBindingSize
 /** Options every target may read; each reads its own part. */
 export interface TargetOptions {
   readonly webgpu?: WebGpuOptions;
+  /** The `cpu` target: compiler, flags, cache directory, threads, tile search. */
+  readonly cpu?: CpuOptions;
   readonly verify?: boolean;
   /** @internal Rewrites a kernel's source before the device compiles it (tests break kernels with it). */
   readonly patchSource?: (kernel: string, source: string) => string;
@@ -65,6 +68,11 @@ export const TARGETS = {
       return { plan, executor: await WebGpuExecutor.create(ctx, plan) };
     },
   },
+  cpu: {
+    name: 'CPU (C compiled by the system compiler)',
+    // Imported on demand, like CUDA: koffi loads only when the cpu target is asked for.
+    prepare: async (graph, options) => (await import('./cpu-target.js')).prepareCpu(graph, options),
+  },
   reference: {
     name: 'the CPU reference',
     async prepare(graph) {
@@ -75,8 +83,11 @@ export const TARGETS = {
 
 export type CompileTarget = keyof typeof TARGETS | 'auto';
 
-/** The order `target: 'auto'` tries; the first that prepares wins. */
-export const AUTO_ORDER: readonly (keyof typeof TARGETS)[] = ['webgpu', 'reference'];
+/** An entry of AUTO_ORDER: a target, or WebGPU restricted to one adapter kind (unless the options pick one). */
+export type AutoEntry = keyof typeof TARGETS | 'webgpu:native' | 'webgpu:opengl';
+
+/** The order `target: 'auto'` tries; the first that prepares wins: a real GPU, the C backend, Mesa's CPU WebGPU, the reference. */
+export const AUTO_ORDER: readonly AutoEntry[] = ['webgpu:native', 'cpu', 'webgpu:opengl', 'reference'];
 
 export async function prepareTarget(target: CompileTarget, graph: Graph, options: TargetOptions): Promise<Prepared & { target: keyof typeof TARGETS }> {
   if (target !== 'auto') {
@@ -85,11 +96,15 @@ export async function prepareTarget(target: CompileTarget, graph: Graph, options
     return { ...(await driver.prepare(graph, options)), target };
   }
   const failures: string[] = [];
-  for (const t of AUTO_ORDER) {
+  const userWebGpu = !!(options.webgpu?.device || (options.webgpu?.backend && options.webgpu.backend !== 'auto'));
+  for (const entry of AUTO_ORDER) {
+    const [t, backend] = entry.split(':') as [keyof typeof TARGETS, 'native' | 'opengl' | undefined];
+    if (backend === 'opengl' && userWebGpu) continue; // the user's adapter choice was tried already
+    const opts = backend && !userWebGpu ? { ...options, webgpu: { ...options.webgpu, backend } } : options;
     try {
-      return { ...(await TARGETS[t].prepare(graph, options)), target: t };
+      return { ...(await TARGETS[t].prepare(graph, opts)), target: t };
     } catch (e) {
-      failures.push(`${t}: ${(e as Error).message}`);
+      failures.push(`${entry}: ${(e as Error).message}`);
     }
   }
   throw new BackendError(`no target could run this function:\n  ${failures.join('\n  ')}`);

@@ -1,0 +1,106 @@
+// Runs a plan's shared library through koffi: user arrays are read in place, scratch arenas live in host memory.
+
+import koffi from 'koffi';
+import { allocArray, type TypedArray } from '../../ir/dtype.js';
+import { BackendError } from '../../ir/errors.js';
+import { numelOf } from '../../ir/shape.js';
+import type { Executor } from '../device.js';
+import type { ExecutionPlan } from '../plan.js';
+import { buildPlanLibrary } from './library.js';
+import type { Toolchain } from './toolchain.js';
+
+type Arena = Float32Array | Int32Array;
+
+interface Loaded {
+  readonly run: (seed: number, ...arenas: (Arena | null)[]) => void;
+  readonly setThreads: (n: number) => number;
+}
+
+const loaded = new Map<string, Loaded>();
+
+function load(path: string, arenas: number): Loaded {
+  const key = `${path}#${arenas}`;
+  const known = loaded.get(key);
+  if (known) return known;
+  let lib: ReturnType<typeof koffi.load>;
+  try {
+    lib = koffi.load(path);
+  } catch (e) {
+    throw new BackendError(`cpu: cannot load the compiled library ${path}: ${(e as Error).message}`);
+  }
+  const run = lib.func('vmapc_run', 'void', ['uint32_t', ...Array.from({ length: arenas }, () => 'float *')]) as Loaded['run'];
+  const setThreads = lib.func('vmapc_set_threads', 'int32_t', ['int32_t']) as Loaded['setThreads'];
+  const l = { run, setThreads };
+  loaded.set(key, l);
+  return l;
+}
+
+export class CpuNativeExecutor implements Executor {
+  readonly target = 'cpu' as const;
+  readonly description: string;
+  private readonly arenas: (Arena | null)[];
+  private destroyed = false;
+
+  private constructor(private readonly plan: ExecutionPlan, private readonly lib: Loaded, tc: Toolchain, private readonly threads: number | undefined) {
+    const inputArenas = new Set(plan.inputs.map((t) => t.ref.arena));
+    this.arenas = plan.arenas.map((a, i) => (inputArenas.has(i) ? null : new Float32Array(Math.max(a.words, 1))));
+    for (const c of plan.constants) {
+      const arena = this.arenas[c.ref.arena]!;
+      new Uint8Array(arena.buffer, arena.byteOffset + c.ref.offset * 4, c.data.byteLength).set(new Uint8Array(c.data.buffer, c.data.byteOffset, c.data.byteLength));
+    }
+    const n = lib.setThreads(threads ?? 0);
+    this.description = `${tc.cpuModel}, ${n} thread${n === 1 ? '' : 's'}${tc.openmp ? ' (OpenMP)' : ''}, ${tc.isa}, ${tc.version}`;
+  }
+
+  static create(tc: Toolchain, plan: ExecutionPlan, threads?: number): CpuNativeExecutor {
+    for (const t of plan.inputs) {
+      if (t.ref.offset !== 0 || plan.inputs.filter((u) => u.ref.arena === t.ref.arena).length !== 1) {
+        throw new BackendError(`cpu: input ${t.name} does not have its own arena; the plan must be built with arenaPerInput`);
+      }
+    }
+    const path = buildPlanLibrary(tc, plan);
+    return new CpuNativeExecutor(plan, load(path, plan.arenas.length), tc, threads);
+  }
+
+  private check(): void {
+    if (this.destroyed) throw new BackendError('this compiled ensemble was destroyed');
+  }
+
+  /** Keeps a reference to `data`: kernels read the caller's array in place, with no copy. */
+  write(index: number, data: TypedArray): void {
+    this.check();
+    const t = this.plan.inputs[index];
+    if (!t) throw new BackendError(`cpu: there is no input ${index}`);
+    if (!(data instanceof Float32Array || data instanceof Int32Array)) throw new BackendError(`cpu: input ${t.name} must be f32 or i32 on the device`);
+    if (data.length < numelOf(t.shape)) throw new BackendError(`cpu: input ${t.name} holds ${data.length} values, needs ${numelOf(t.shape)}`);
+    this.arenas[t.ref.arena] = data;
+  }
+
+  async run(seed: number): Promise<TypedArray[]> {
+    this.check();
+    const missing = this.plan.inputs.filter((t) => !this.arenas[t.ref.arena]).map((t) => t.name);
+    if (missing.length) throw new BackendError(`cpu: inputs never written: ${missing.join(', ')}`);
+    if (this.threads !== undefined) this.lib.setThreads(this.threads);
+    this.lib.run(seed >>> 0, ...this.arenas);
+    return this.plan.outputs.map((o) => {
+      const arena = this.arenas[o.ref.arena]!;
+      const n = numelOf(o.shape);
+      const out = allocArray(o.dtype, n);
+      new Uint8Array(out.buffer).set(new Uint8Array(arena.buffer, arena.byteOffset + o.ref.offset * 4, n * 4));
+      return out;
+    });
+  }
+
+  async readInput(index: number): Promise<TypedArray> {
+    this.check();
+    const t = this.plan.inputs[index]!;
+    const a = this.arenas[t.ref.arena];
+    if (!a) throw new BackendError(`cpu: input ${t.name} was never written`);
+    return a.slice(0, numelOf(t.shape));
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.arenas.fill(null);
+  }
+}

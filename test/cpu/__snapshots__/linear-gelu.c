@@ -1,0 +1,115 @@
+/* vmapc kernel k0_matmul: matmul(matmul+add+gelu) -> f32[4,32,16] */
+#ifndef VMAPC_HAVE_PRELUDE
+#define VMAPC_HAVE_PRELUDE
+#include <stdint.h>
+#include <string.h>
+#include <math.h>
+#endif
+#ifndef VMAPC_HAVE_vmapc_mini
+#define VMAPC_HAVE_vmapc_mini
+static inline int32_t vmapc_mini(int32_t a, int32_t b) { return a < b ? a : b; }
+#endif
+#ifndef VMAPC_HAVE_vmapc_maxi
+#define VMAPC_HAVE_vmapc_maxi
+static inline int32_t vmapc_maxi(int32_t a, int32_t b) { return a > b ? a : b; }
+#endif
+#ifndef VMAPC_HAVE_VEC16
+#define VMAPC_HAVE_VEC16
+typedef float vmapc_f16 __attribute__((vector_size(64)));
+static inline vmapc_f16 vmapc_f16_ld(const float* p) { vmapc_f16 v; memcpy(&v, p, sizeof v); return v; }
+static inline void vmapc_f16_st(float* p, vmapc_f16 v) { memcpy(p, &v, sizeof v); }
+static inline vmapc_f16 vmapc_f16_bc(float x) { return (vmapc_f16){0} + x; }
+#endif
+#ifndef VMAPC_HAVE_vmapc_nn_8x2_v16
+#define VMAPC_HAVE_vmapc_nn_8x2_v16
+/* acc[i][j] += sum_k A[i*lda + k*ak] * B[k*ldb + j] for an 8 x 32 tile; rows past mr repeat row mr-1. */
+static inline void vmapc_nn_8x2_v16(float* restrict acc, int32_t ldacc, const float* restrict A, int32_t lda, int32_t ak, const float* restrict B, int32_t ldb, int32_t kc, int32_t mr) {
+  const float* restrict a0 = A + (int64_t)(0 < mr ? 0 : mr - 1) * lda;
+  const float* restrict a1 = A + (int64_t)(1 < mr ? 1 : mr - 1) * lda;
+  const float* restrict a2 = A + (int64_t)(2 < mr ? 2 : mr - 1) * lda;
+  const float* restrict a3 = A + (int64_t)(3 < mr ? 3 : mr - 1) * lda;
+  const float* restrict a4 = A + (int64_t)(4 < mr ? 4 : mr - 1) * lda;
+  const float* restrict a5 = A + (int64_t)(5 < mr ? 5 : mr - 1) * lda;
+  const float* restrict a6 = A + (int64_t)(6 < mr ? 6 : mr - 1) * lda;
+  const float* restrict a7 = A + (int64_t)(7 < mr ? 7 : mr - 1) * lda;
+  vmapc_f16 c0_0 = vmapc_f16_ld(acc + 0 * ldacc + 0);
+  vmapc_f16 c0_1 = vmapc_f16_ld(acc + 0 * ldacc + 16);
+  vmapc_f16 c1_0 = vmapc_f16_ld(acc + 1 * ldacc + 0);
+  vmapc_f16 c1_1 = vmapc_f16_ld(acc + 1 * ldacc + 16);
+  vmapc_f16 c2_0 = vmapc_f16_ld(acc + 2 * ldacc + 0);
+  vmapc_f16 c2_1 = vmapc_f16_ld(acc + 2 * ldacc + 16);
+  vmapc_f16 c3_0 = vmapc_f16_ld(acc + 3 * ldacc + 0);
+  vmapc_f16 c3_1 = vmapc_f16_ld(acc + 3 * ldacc + 16);
+  vmapc_f16 c4_0 = vmapc_f16_ld(acc + 4 * ldacc + 0);
+  vmapc_f16 c4_1 = vmapc_f16_ld(acc + 4 * ldacc + 16);
+  vmapc_f16 c5_0 = vmapc_f16_ld(acc + 5 * ldacc + 0);
+  vmapc_f16 c5_1 = vmapc_f16_ld(acc + 5 * ldacc + 16);
+  vmapc_f16 c6_0 = vmapc_f16_ld(acc + 6 * ldacc + 0);
+  vmapc_f16 c6_1 = vmapc_f16_ld(acc + 6 * ldacc + 16);
+  vmapc_f16 c7_0 = vmapc_f16_ld(acc + 7 * ldacc + 0);
+  vmapc_f16 c7_1 = vmapc_f16_ld(acc + 7 * ldacc + 16);
+  for (int32_t k = 0; k < kc; k++) {
+    const float* restrict b = B + (int64_t)k * ldb;
+    const vmapc_f16 b0 = vmapc_f16_ld(b + 0);
+    const vmapc_f16 b1 = vmapc_f16_ld(b + 16);
+    const int64_t ka = (int64_t)k * ak;
+    { const vmapc_f16 x = vmapc_f16_bc(a0[ka]); c0_0 += x * b0; c0_1 += x * b1; }
+    { const vmapc_f16 x = vmapc_f16_bc(a1[ka]); c1_0 += x * b0; c1_1 += x * b1; }
+    { const vmapc_f16 x = vmapc_f16_bc(a2[ka]); c2_0 += x * b0; c2_1 += x * b1; }
+    { const vmapc_f16 x = vmapc_f16_bc(a3[ka]); c3_0 += x * b0; c3_1 += x * b1; }
+    { const vmapc_f16 x = vmapc_f16_bc(a4[ka]); c4_0 += x * b0; c4_1 += x * b1; }
+    { const vmapc_f16 x = vmapc_f16_bc(a5[ka]); c5_0 += x * b0; c5_1 += x * b1; }
+    { const vmapc_f16 x = vmapc_f16_bc(a6[ka]); c6_0 += x * b0; c6_1 += x * b1; }
+    { const vmapc_f16 x = vmapc_f16_bc(a7[ka]); c7_0 += x * b0; c7_1 += x * b1; }
+  }
+  vmapc_f16_st(acc + 0 * ldacc + 0, c0_0);
+  vmapc_f16_st(acc + 0 * ldacc + 16, c0_1);
+  vmapc_f16_st(acc + 1 * ldacc + 0, c1_0);
+  vmapc_f16_st(acc + 1 * ldacc + 16, c1_1);
+  vmapc_f16_st(acc + 2 * ldacc + 0, c2_0);
+  vmapc_f16_st(acc + 2 * ldacc + 16, c2_1);
+  vmapc_f16_st(acc + 3 * ldacc + 0, c3_0);
+  vmapc_f16_st(acc + 3 * ldacc + 16, c3_1);
+  vmapc_f16_st(acc + 4 * ldacc + 0, c4_0);
+  vmapc_f16_st(acc + 4 * ldacc + 16, c4_1);
+  vmapc_f16_st(acc + 5 * ldacc + 0, c5_0);
+  vmapc_f16_st(acc + 5 * ldacc + 16, c5_1);
+  vmapc_f16_st(acc + 6 * ldacc + 0, c6_0);
+  vmapc_f16_st(acc + 6 * ldacc + 16, c6_1);
+  vmapc_f16_st(acc + 7 * ldacc + 0, c7_0);
+  vmapc_f16_st(acc + 7 * ldacc + 16, c7_1);
+}
+#endif
+void k0_matmul(float* restrict arena0, float* restrict arena1, float* restrict arena2, float* restrict arena3, uint32_t seed) {
+  (void)seed;
+  #pragma omp parallel for schedule(dynamic, 1)
+  for (int32_t t0 = 0; t0 < 4; t0 += 1) {
+    float acc[1024] __attribute__((aligned(64)));
+    float bpack[256] __attribute__((aligned(64)));
+    const int32_t m0 = 0;
+    const int32_t mb = vmapc_mini(32, (32 - m0));
+    for (int32_t n1 = 0; n1 < 16; n1 += 32) {
+      const int32_t nr = vmapc_mini(32, (16 - n1));
+      for (int32_t z2 = 0; z2 < 1024; z2 += 1) {
+        acc[z2] = 0.0f;
+      }
+      for (int32_t kk3 = 0; kk3 < 8; kk3 += 1) {
+        for (int32_t j4 = 0; j4 < 32; j4 += 1) {
+          const float v5 = arena0[(((t0 * 128) + (vmapc_maxi(vmapc_mini((n1 + j4), 15), 0) * 8)) + kk3)];
+          bpack[((kk3 * 32) + j4)] = (((n1 + j4) < 16) ? v5 : 0.0f);
+        }
+      }
+      for (int32_t m16 = 0; m16 < mb; m16 += 8) {
+        vmapc_nn_8x2_v16(acc + (m16 * 32), 32, arena2 + ((m0 + m16) * 8), 8, 1, bpack + 0, 32, 8, vmapc_mini(8, (mb - m16)));
+      }
+      for (int32_t i10 = 0; i10 < mb; i10 += 1) {
+        for (int32_t j11 = 0; j11 < nr; j11 += 1) {
+          const float v12 = arena1[((t0 * 16) + (n1 + j11))];
+          const float v13 = (acc[((i10 * 32) + j11)] + v12);
+          const float v14 = (0.5f * v13 * (1.0f + erff(v13 * 0.707106781f)));
+          arena3[((((t0 * 32) + (m0 + i10)) * 16) + (n1 + j11))] = v14;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,120 @@
+/* vmapc kernel k0_matmul: matmul(matmul+add) -> f32[2,5,48] */
+#ifndef VMAPC_HAVE_PRELUDE
+#define VMAPC_HAVE_PRELUDE
+#include <stdint.h>
+#include <string.h>
+#include <math.h>
+#endif
+#ifndef VMAPC_HAVE_vmapc_mini
+#define VMAPC_HAVE_vmapc_mini
+static inline int32_t vmapc_mini(int32_t a, int32_t b) { return a < b ? a : b; }
+#endif
+#ifndef VMAPC_HAVE_vmapc_maxi
+#define VMAPC_HAVE_vmapc_maxi
+static inline int32_t vmapc_maxi(int32_t a, int32_t b) { return a > b ? a : b; }
+#endif
+#ifndef VMAPC_HAVE_VEC16
+#define VMAPC_HAVE_VEC16
+typedef float vmapc_f16 __attribute__((vector_size(64)));
+static inline vmapc_f16 vmapc_f16_ld(const float* p) { vmapc_f16 v; memcpy(&v, p, sizeof v); return v; }
+static inline void vmapc_f16_st(float* p, vmapc_f16 v) { memcpy(p, &v, sizeof v); }
+static inline vmapc_f16 vmapc_f16_bc(float x) { return (vmapc_f16){0} + x; }
+#endif
+#ifndef VMAPC_HAVE_vmapc_nn_8x2_v16
+#define VMAPC_HAVE_vmapc_nn_8x2_v16
+/* acc[i][j] += sum_k A[i*lda + k*ak] * B[k*ldb + j] for an 8 x 32 tile; rows past mr repeat row mr-1. */
+static inline void vmapc_nn_8x2_v16(float* restrict acc, int32_t ldacc, const float* restrict A, int32_t lda, int32_t ak, const float* restrict B, int32_t ldb, int32_t kc, int32_t mr) {
+  const float* restrict a0 = A + (int64_t)(0 < mr ? 0 : mr - 1) * lda;
+  const float* restrict a1 = A + (int64_t)(1 < mr ? 1 : mr - 1) * lda;
+  const float* restrict a2 = A + (int64_t)(2 < mr ? 2 : mr - 1) * lda;
+  const float* restrict a3 = A + (int64_t)(3 < mr ? 3 : mr - 1) * lda;
+  const float* restrict a4 = A + (int64_t)(4 < mr ? 4 : mr - 1) * lda;
+  const float* restrict a5 = A + (int64_t)(5 < mr ? 5 : mr - 1) * lda;
+  const float* restrict a6 = A + (int64_t)(6 < mr ? 6 : mr - 1) * lda;
+  const float* restrict a7 = A + (int64_t)(7 < mr ? 7 : mr - 1) * lda;
+  vmapc_f16 c0_0 = vmapc_f16_ld(acc + 0 * ldacc + 0);
+  vmapc_f16 c0_1 = vmapc_f16_ld(acc + 0 * ldacc + 16);
+  vmapc_f16 c1_0 = vmapc_f16_ld(acc + 1 * ldacc + 0);
+  vmapc_f16 c1_1 = vmapc_f16_ld(acc + 1 * ldacc + 16);
+  vmapc_f16 c2_0 = vmapc_f16_ld(acc + 2 * ldacc + 0);
+  vmapc_f16 c2_1 = vmapc_f16_ld(acc + 2 * ldacc + 16);
+  vmapc_f16 c3_0 = vmapc_f16_ld(acc + 3 * ldacc + 0);
+  vmapc_f16 c3_1 = vmapc_f16_ld(acc + 3 * ldacc + 16);
+  vmapc_f16 c4_0 = vmapc_f16_ld(acc + 4 * ldacc + 0);
+  vmapc_f16 c4_1 = vmapc_f16_ld(acc + 4 * ldacc + 16);
+  vmapc_f16 c5_0 = vmapc_f16_ld(acc + 5 * ldacc + 0);
+  vmapc_f16 c5_1 = vmapc_f16_ld(acc + 5 * ldacc + 16);
+  vmapc_f16 c6_0 = vmapc_f16_ld(acc + 6 * ldacc + 0);
+  vmapc_f16 c6_1 = vmapc_f16_ld(acc + 6 * ldacc + 16);
+  vmapc_f16 c7_0 = vmapc_f16_ld(acc + 7 * ldacc + 0);
+  vmapc_f16 c7_1 = vmapc_f16_ld(acc + 7 * ldacc + 16);
+  for (int32_t k = 0; k < kc; k++) {
+    const float* restrict b = B + (int64_t)k * ldb;
+    const vmapc_f16 b0 = vmapc_f16_ld(b + 0);
+    const vmapc_f16 b1 = vmapc_f16_ld(b + 16);
+    const int64_t ka = (int64_t)k * ak;
+    { const vmapc_f16 x = vmapc_f16_bc(a0[ka]); c0_0 += x * b0; c0_1 += x * b1; }
+    { const vmapc_f16 x = vmapc_f16_bc(a1[ka]); c1_0 += x * b0; c1_1 += x * b1; }
+    { const vmapc_f16 x = vmapc_f16_bc(a2[ka]); c2_0 += x * b0; c2_1 += x * b1; }
+    { const vmapc_f16 x = vmapc_f16_bc(a3[ka]); c3_0 += x * b0; c3_1 += x * b1; }
+    { const vmapc_f16 x = vmapc_f16_bc(a4[ka]); c4_0 += x * b0; c4_1 += x * b1; }
+    { const vmapc_f16 x = vmapc_f16_bc(a5[ka]); c5_0 += x * b0; c5_1 += x * b1; }
+    { const vmapc_f16 x = vmapc_f16_bc(a6[ka]); c6_0 += x * b0; c6_1 += x * b1; }
+    { const vmapc_f16 x = vmapc_f16_bc(a7[ka]); c7_0 += x * b0; c7_1 += x * b1; }
+  }
+  vmapc_f16_st(acc + 0 * ldacc + 0, c0_0);
+  vmapc_f16_st(acc + 0 * ldacc + 16, c0_1);
+  vmapc_f16_st(acc + 1 * ldacc + 0, c1_0);
+  vmapc_f16_st(acc + 1 * ldacc + 16, c1_1);
+  vmapc_f16_st(acc + 2 * ldacc + 0, c2_0);
+  vmapc_f16_st(acc + 2 * ldacc + 16, c2_1);
+  vmapc_f16_st(acc + 3 * ldacc + 0, c3_0);
+  vmapc_f16_st(acc + 3 * ldacc + 16, c3_1);
+  vmapc_f16_st(acc + 4 * ldacc + 0, c4_0);
+  vmapc_f16_st(acc + 4 * ldacc + 16, c4_1);
+  vmapc_f16_st(acc + 5 * ldacc + 0, c5_0);
+  vmapc_f16_st(acc + 5 * ldacc + 16, c5_1);
+  vmapc_f16_st(acc + 6 * ldacc + 0, c6_0);
+  vmapc_f16_st(acc + 6 * ldacc + 16, c6_1);
+  vmapc_f16_st(acc + 7 * ldacc + 0, c7_0);
+  vmapc_f16_st(acc + 7 * ldacc + 16, c7_1);
+}
+#endif
+void k0_matmul(float* restrict arena0, float* restrict arena1, float* restrict arena2, float* restrict arena3, uint32_t seed) {
+  (void)seed;
+  #pragma omp parallel for schedule(dynamic, 1)
+  for (int32_t t0 = 0; t0 < 2; t0 += 1) {
+    float acc[256] __attribute__((aligned(64)));
+    float bpack[640] __attribute__((aligned(64)));
+    const int32_t m0 = 0;
+    const int32_t mb = vmapc_mini(8, (5 - m0));
+    for (int32_t n1 = 0; n1 < 48; n1 += 32) {
+      const int32_t nr = vmapc_mini(32, (48 - n1));
+      for (int32_t z2 = 0; z2 < 256; z2 += 1) {
+        acc[z2] = 0.0f;
+      }
+      if ((nr == 32)) {
+        for (int32_t m13 = 0; m13 < mb; m13 += 8) {
+          vmapc_nn_8x2_v16(acc + (m13 * 32), 32, arena0 + ((t0 * 100) + ((m0 + m13) * 20)), 20, 1, arena1 + ((t0 * 960) + n1), 48, 20, vmapc_mini(8, (mb - m13)));
+        }
+      } else {
+        for (int32_t kk7 = 0; kk7 < 20; kk7 += 1) {
+          for (int32_t j8 = 0; j8 < 32; j8 += 1) {
+            const float v9 = arena1[(((t0 * 960) + (kk7 * 48)) + vmapc_maxi(vmapc_mini((n1 + j8), 47), 0))];
+            bpack[((kk7 * 32) + j8)] = (((n1 + j8) < 48) ? v9 : 0.0f);
+          }
+        }
+        for (int32_t m110 = 0; m110 < mb; m110 += 8) {
+          vmapc_nn_8x2_v16(acc + (m110 * 32), 32, arena0 + ((t0 * 100) + ((m0 + m110) * 20)), 20, 1, bpack + 0, 32, 20, vmapc_mini(8, (mb - m110)));
+        }
+      }
+      for (int32_t i14 = 0; i14 < mb; i14 += 1) {
+        for (int32_t j15 = 0; j15 < nr; j15 += 1) {
+          const float v16 = arena2[(((t0 * 240) + ((m0 + i14) * 48)) + (n1 + j15))];
+          const float v17 = (acc[((i14 * 32) + j15)] + v16);
+          arena3[((((t0 * 5) + (m0 + i14)) * 48) + (n1 + j15))] = v17;
+        }
+      }
+    }
+  }
+}
