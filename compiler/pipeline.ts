@@ -76,8 +76,9 @@ export function buildPlan(graph: Graph, spec: TargetSpec, options: { verify?: bo
     };
   });
   const userDType = new Map(graph.inputs.map((i) => [i.params.name, i.dtype]));
-  const tensor = (n: Node, name: string, user: Node['dtype']): PlanTensor => {
-    const ref = memory.outputRefs.get(n.id) ?? memory.refs.get(n.id)!;
+  // A graph input that is also an output has two places: where it is uploaded, and where the copy kernel writes it.
+  const tensor = (n: Node, name: string, user: Node['dtype'], role: 'input' | 'output'): PlanTensor => {
+    const ref = (role === 'output' ? memory.outputRefs.get(n.id) : undefined) ?? memory.refs.get(n.id)!;
     return { name, shape: [...n.shape], dtype: n.dtype === 'i32' ? 'i32' : 'f32', userDType: user, ref };
   };
   const constants = fused.groups.flatMap((g) => g.reads).filter((n, i, all) => n.op === 'constant' && all.indexOf(n) === i);
@@ -85,12 +86,12 @@ export function buildPlan(graph: Graph, spec: TargetSpec, options: { verify?: bo
     version: PLAN_VERSION,
     target: spec.target,
     arenas: memory.arenas,
-    inputs: optimized.inputs.map((i) => tensor(i, i.params.name, userDType.get(i.params.name) ?? i.dtype)),
+    inputs: optimized.inputs.map((i) => tensor(i, i.params.name, userDType.get(i.params.name) ?? i.dtype, 'input')),
     constants: constants.map((c) => {
       if (c.op !== 'constant') throw new BackendError('not a constant');
       return { ref: memory.refs.get(c.id)!, dtype: c.dtype === 'i32' ? 'i32' : 'f32', data: c.params.data };
     }),
-    outputs: optimized.outputs.map((o, i) => tensor(o, `output${i}`, graph.outputs[i]!.dtype)),
+    outputs: optimized.outputs.map((o, i) => tensor(o, `output${i}`, graph.outputs[i]!.dtype, 'output')),
     kernels,
     steps: kernels.map((_, i) => ({ kind: 'dispatch' as const, kernel: i })),
   };
