@@ -1,0 +1,125 @@
+// Finds what vmapc cannot trace, with file:line, before anything runs: value reads in forward, async forward, modules defined in functions.
+
+import { Node, SyntaxKind, type SourceFile, type Type } from 'ts-morph';
+import { forwardOf, moduleClassesIn } from './modules.js';
+import { isVmapcInternal, where } from './project.js';
+
+export interface Problem {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+}
+
+export function fmtProblem(p: Problem): string {
+  return `${p.file}:${p.line}:${p.column}: ${p.message}`;
+}
+
+const TENSOR_CLASSES = new Set(['Tensor', 'Parameter', 'Buffer']);
+
+/** True when the type is (or may be, for a union) a vmapc Tensor or a subclass. */
+function isTensorType(t: Type, depth = 0): boolean {
+  if (depth > 16) return false;
+  if (t.isUnion()) return t.getUnionTypes().some((u) => isTensorType(u, depth + 1));
+  const name = t.getSymbol()?.getName();
+  if (name && TENSOR_CLASSES.has(name)) return true;
+  return t.getBaseTypes().some((b) => isTensorType(b, depth + 1));
+}
+
+const READ_METHODS = new Set(['item', 'toArray', 'tolist']);
+const READ_PROPS = new Set(['data', 'value']);
+const COMPARISONS = new Set([SyntaxKind.LessThanToken, SyntaxKind.LessThanEqualsToken, SyntaxKind.GreaterThanToken, SyntaxKind.GreaterThanEqualsToken]);
+
+const VALUE_HELP = 'its values are not known while vmapc traces the ensemble; use tensor ops instead (where, masks, reductions), or compute it outside forward';
+
+/** Functions and methods whose bodies run when `root` runs: followed through calls into local (non-vmapc) code. */
+function reachable(root: Node): Node[] {
+  const out: Node[] = [];
+  const seen = new Set<Node>();
+  const visit = (fn: Node): void => {
+    if (seen.has(fn)) return;
+    seen.add(fn);
+    out.push(fn);
+    fn.forEachDescendant((n) => {
+      if (!Node.isCallExpression(n)) return;
+      const sym = n.getExpression().getSymbol();
+      const real = sym?.isAlias() ? sym.getAliasedSymbol() : sym;
+      for (const d of real?.getDeclarations() ?? []) {
+        if (isVmapcInternal(d.getSourceFile().getFilePath())) continue;
+        if (Node.isMethodDeclaration(d) || Node.isFunctionDeclaration(d)) visit(d);
+        else if (Node.isVariableDeclaration(d) || Node.isPropertyDeclaration(d)) {
+          const init = d.getInitializer();
+          if (init && (Node.isArrowFunction(init) || Node.isFunctionExpression(init))) visit(init);
+        }
+      }
+    });
+  };
+  visit(root);
+  return out;
+}
+
+/** Reads of tensor values inside one function body. */
+function valueReads(fn: Node, context: string): Problem[] {
+  const out: Problem[] = [];
+  const add = (n: Node, message: string): void => {
+    out.push({ ...where(n), message: `${message} in ${context}: ${VALUE_HELP}` });
+  };
+  fn.forEachDescendant((n) => {
+    if (Node.isPropertyAccessExpression(n)) {
+      const name = n.getName();
+      const parent = n.getParent();
+      const called = Node.isCallExpression(parent) && parent.getExpression() === n;
+      if (!(called ? READ_METHODS.has(name) : READ_PROPS.has(name))) return;
+      if (!isTensorType(n.getExpression().getType())) return;
+      add(n, called ? `.${name}() reads a tensor's values` : `.${name} reads a tensor's values`);
+    } else if (Node.isBinaryExpression(n) && COMPARISONS.has(n.getOperatorToken().getKind())) {
+      if (isTensorType(n.getLeft().getType()) || isTensorType(n.getRight().getType())) add(n, `'${n.getText()}' compares a tensor's value with a JS operator`);
+    } else if (Node.isAwaitExpression(n)) {
+      add(n, "'await' waits for a value");
+    }
+  });
+  return out;
+}
+
+/** The enclosing function of a node, if any (a class inside it is created anew on every call). */
+function enclosingFunction(n: Node): Node | undefined {
+  return n.getFirstAncestor((a) => Node.isFunctionDeclaration(a) || Node.isFunctionExpression(a) || Node.isArrowFunction(a) || Node.isMethodDeclaration(a) || Node.isConstructorDeclaration(a) || Node.isGetAccessorDeclaration(a) || Node.isSetAccessorDeclaration(a));
+}
+
+function functionName(fn: Node): string {
+  if (Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn) || Node.isFunctionExpression(fn)) return fn.getName() ?? '<anonymous>';
+  if (Node.isConstructorDeclaration(fn)) return 'constructor';
+  const v = fn.getFirstAncestorByKind(SyntaxKind.VariableDeclaration);
+  return v?.getName() ?? '<anonymous>';
+}
+
+/** Every construct in the local files that vmapc cannot build, in file order. */
+export function findProblems(files: readonly SourceFile[]): Problem[] {
+  const problems: Problem[] = [];
+  const scanned = new Set<Node>();
+  for (const sf of files) {
+    for (const cls of moduleClassesIn(sf)) {
+      const name = cls.getName() ?? '<anonymous>';
+      const fn = enclosingFunction(cls);
+      if (fn) {
+        problems.push({ ...where(cls.getNameNode() ?? cls), message: `module class ${name} is defined inside ${functionName(fn)}(): vmapc builds modules from classes at the top level of a file; move it out and export it` });
+      }
+      const fwd = forwardOf(cls);
+      if (!fwd || isVmapcInternal(fwd.getSourceFile().getFilePath())) continue;
+      if (fwd.isAsync()) problems.push({ ...where(fwd.getNameNode()), message: `${name}.forward is async: forward must compute its result synchronously to be traced; remove async and await` });
+      for (const body of reachable(fwd)) {
+        if (scanned.has(body)) continue;
+        scanned.add(body);
+        const label = body === fwd ? `${name}.forward` : `${functionName(body)}() (called from ${name}.forward)`;
+        problems.push(...valueReads(body, label));
+      }
+    }
+  }
+  const seen = new Set<string>();
+  return problems
+    .filter((p) => {
+      const key = `${p.file}:${p.line}:${p.column}:${p.message}`;
+      return !seen.has(key) && !!seen.add(key);
+    })
+    .sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : a.file.localeCompare(b.file)));
+}
