@@ -184,10 +184,8 @@ function checkCase(c: OpCase): void {
 describe('gradient rules against finite differences (f64, CPU reference)', () => {
   for (const op of ALL_OPS) {
     const entry = CASES[op];
-    if ('skip' in entry) {
-      it.skip(`${op}: ${entry.skip}`, () => {});
-      continue;
-    }
+    // Ops without cases are listed, with their reasons, by the last test of this block.
+    if ('skip' in entry) continue;
     for (const c of entry) it(`${op}: ${c.label}`, () => checkCase(c));
   }
 
