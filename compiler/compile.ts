@@ -7,6 +7,7 @@ import { fmtType } from '../ir/print.js';
 import { describePlan, type ExecutionPlan } from '../runtime/plan.js';
 import { defaultGenerator } from '../runtime/rng.js';
 import { Session, type PendingWrite } from '../runtime/session.js';
+import type { CudaOptions } from '../runtime/cuda/context.js';
 import type { WebGpuOptions } from '../runtime/webgpu/adapter.js';
 import { flatten, unflatten, fmtTreeDef, type TreeDef } from './func/pytree.js';
 import { prepareTarget, type CompileTarget } from './targets.js';
@@ -23,6 +24,8 @@ export interface CompileOptions<A extends unknown[]> {
   /** A fixed seed for random ops (dropout); by default each run draws a fresh one. */
   readonly seed?: number;
   readonly webgpu?: WebGpuOptions;
+  /** Options of the `cuda` target (device ordinal, exact FP32 or TF32 tensor-core matmuls). */
+  readonly cuda?: CudaOptions;
   /** Options of the `cpu` target (C compiler, flags, cache directory, threads, tile search). */
   readonly cpu?: CpuOptions;
   /** Check the IR after every pass (slower; tests use it). */
@@ -140,7 +143,7 @@ export async function compileCore<A extends unknown[]>(fn: (...args: A) => unkno
   }
   const graph = traced.graph;
 
-  const prepared = await prepareTarget(target, graph, { webgpu: options.webgpu, cpu: options.cpu, verify: options.verify, patchSource: options.internal?.patchSource });
+  const prepared = await prepareTarget(target, graph, { webgpu: options.webgpu, cuda: options.cuda, cpu: options.cpu, verify: options.verify, patchSource: options.internal?.patchSource });
   const { executor, plan } = prepared;
   const deviceDTypes = prepared.target === 'reference' ? slots.map((s) => s.dtype) : plan.inputs.map((i) => i.dtype);
   const session = new Session(

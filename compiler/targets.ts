@@ -5,6 +5,7 @@ import type { Graph } from '../ir/node.js';
 import type { Executor } from '../runtime/device.js';
 import type { ExecutionPlan, Target } from '../runtime/plan.js';
 import { ReferenceExecutor } from '../runtime/cpu/reference-executor.js';
+import type { CudaOptions } from '../runtime/cuda/context.js';
 import { acquireWebGpu, type WebGpuOptions } from '../runtime/webgpu/adapter.js';
 import { WebGpuExecutor } from '../runtime/webgpu/executor.js';
 import { lowerGroupGpu } from './codegen/lower-gpu.js';
@@ -34,6 +35,8 @@ export const WEBGPU_DEFAULT_LIMITS: DeviceLimits = { maxStorageBufferBindingSize
 /** Options every target may read; each reads its own part. */
 export interface TargetOptions {
   readonly webgpu?: WebGpuOptions;
+  /** The `cuda` target: device ordinal, exact or TF32 matmuls. */
+  readonly cuda?: CudaOptions;
   /** The `cpu` target: compiler, flags, cache directory, threads, tile search. */
   readonly cpu?: CpuOptions;
   readonly verify?: boolean;
@@ -60,6 +63,11 @@ function patched(plan: ExecutionPlan, patch: TargetOptions['patchSource']): Exec
 const EMPTY_PLAN = (target: Target): ExecutionPlan => ({ version: 1, target, arenas: [], inputs: [], constants: [], outputs: [], kernels: [], steps: [] });
 
 export const TARGETS = {
+  cuda: {
+    name: 'CUDA (NVRTC and the driver API)',
+    // Imported on demand: koffi and libcuda load only when CUDA is asked for.
+    prepare: async (graph, options) => (await import('./codegen/cuda-target.js')).prepareCuda(graph, options),
+  },
   webgpu: {
     name: 'WebGPU',
     async prepare(graph, options) {
@@ -87,7 +95,7 @@ export type CompileTarget = keyof typeof TARGETS | 'auto';
 export type AutoEntry = keyof typeof TARGETS | 'webgpu:native' | 'webgpu:opengl';
 
 /** The order `target: 'auto'` tries; the first that prepares wins: a real GPU, the C backend, Mesa's CPU WebGPU, the reference. */
-export const AUTO_ORDER: readonly AutoEntry[] = ['webgpu:native', 'cpu', 'webgpu:opengl', 'reference'];
+export const AUTO_ORDER: readonly AutoEntry[] = ['cuda', 'webgpu:native', 'cpu', 'webgpu:opengl', 'reference'];
 
 export async function prepareTarget(target: CompileTarget, graph: Graph, options: TargetOptions): Promise<Prepared & { target: keyof typeof TARGETS }> {
   if (target !== 'auto') {
