@@ -10,7 +10,7 @@ import { Session, type PendingWrite } from '../runtime/session.js';
 import type { CudaOptions } from '../runtime/cuda/context.js';
 import type { WebGpuOptions } from '../runtime/webgpu/adapter.js';
 import { flatten, unflatten, fmtTreeDef, type TreeDef } from './func/pytree.js';
-import { prepareTarget, type CompileTarget } from './targets.js';
+import { prepareTarget, type CompileTarget, type DeviceLimits } from './targets.js';
 import type { CpuOptions } from '../runtime/cpu-native/toolchain.js';
 import { Tensor } from './trace/tensor.js';
 import { traceFunction } from './trace/trace-fn.js';
@@ -31,7 +31,7 @@ export interface CompileOptions<A extends unknown[]> {
   /** Check the IR after every pass (slower; tests use it). */
   readonly verify?: boolean;
   /** @internal Test hooks: rewrite a kernel's source before the device compiles it. */
-  readonly internal?: { readonly patchSource?: (kernel: string, source: string) => string };
+  readonly internal?: { readonly patchSource?: (kernel: string, source: string) => string; readonly limits?: Partial<DeviceLimits> };
 }
 
 export interface KernelInfo {
@@ -143,7 +143,7 @@ export async function compileCore<A extends unknown[]>(fn: (...args: A) => unkno
   }
   const graph = traced.graph;
 
-  const prepared = await prepareTarget(target, graph, { webgpu: options.webgpu, cuda: options.cuda, cpu: options.cpu, verify: options.verify, patchSource: options.internal?.patchSource });
+  const prepared = await prepareTarget(target, graph, { webgpu: options.webgpu, cuda: options.cuda, cpu: options.cpu, verify: options.verify, patchSource: options.internal?.patchSource, limits: options.internal?.limits });
   const { executor, plan } = prepared;
   const deviceDTypes = prepared.target === 'reference' ? slots.map((s) => s.dtype) : plan.inputs.map((i) => i.dtype);
   const session = new Session(

@@ -3,32 +3,44 @@
 import { verifyGraph } from '../ir/verify.js';
 import type { Graph, Node } from '../ir/node.js';
 import { topoSort } from '../ir/node.js';
-import { numelOf } from '../ir/shape.js';
 import { PLAN_VERSION, type ExecutionPlan, type PlanKernel, type PlanTensor, type Target } from '../runtime/plan.js';
 import type { Kernel } from './codegen/kernel-ir.js';
 import { planMemory, type MemoryLimits } from './codegen/memory.js';
 import type { GpuLowering } from './codegen/lower-gpu.js';
 import { describeGroup, fuse, type FusedGraph, type FusedGroup } from './passes/fuse.js';
 import { narrowI64 } from './passes/narrow-i64.js';
+import { pieceOf, splitLargeInputs } from './passes/split-inputs.js';
 import { simplify } from './passes/simplify.js';
 import { BackendError } from '../ir/errors.js';
 
-export interface GraphPass {
-  readonly name: string;
-  readonly run: (graph: Graph, target: string) => Graph;
+export interface PassContext {
+  readonly target: string;
+  /** The largest tensor one binding holds, in 4-byte words. */
+  readonly maxArenaWords: number;
 }
 
-/** Graph-to-graph passes, in order. Every pass is pure and keeps the graph's signature. */
+export interface GraphPass {
+  readonly name: string;
+  readonly run: (graph: Graph, ctx: PassContext) => Graph;
+}
+
+/**
+ * Graph-to-graph passes, in order. Every pass is pure. All but split-inputs keep the graph's
+ * signature; split-inputs cuts oversized inputs into per-chunk inputs that the plan maps back.
+ */
 export const GRAPH_PASSES: readonly GraphPass[] = [
   { name: 'simplify', run: (g) => simplify(g) },
-  { name: 'narrow-i64', run: (g, target) => narrowI64(g, target) },
+  { name: 'narrow-i64', run: (g, ctx) => narrowI64(g, ctx.target) },
   { name: 'simplify-again', run: (g) => simplify(g) },
+  { name: 'split-inputs', run: (g, ctx) => splitLargeInputs(g, ctx.maxArenaWords) },
 ];
 
-export function optimizeGraph(graph: Graph, target: string, options: { verify?: boolean } = {}): Graph {
+/** Runs GRAPH_PASSES; a bare target name means no binding-size limit (nothing is split). */
+export function optimizeGraph(graph: Graph, target: PassContext | string, options: { verify?: boolean } = {}): Graph {
+  const ctx: PassContext = typeof target === 'string' ? { target, maxArenaWords: Infinity } : target;
   let g = graph;
   for (const pass of GRAPH_PASSES) {
-    g = pass.run(g, target);
+    g = pass.run(g, ctx);
     if (options.verify) verifyGraph(g, pass.name);
   }
   return g;
@@ -56,7 +68,7 @@ function kernelName(i: number, g: FusedGroup): string {
 
 /** Runs the whole pipeline for one target and returns the serializable plan. */
 export function buildPlan(graph: Graph, spec: TargetSpec, options: { verify?: boolean } = {}): BuiltPlan {
-  const optimized = optimizeGraph(graph, spec.target, options);
+  const optimized = optimizeGraph(graph, { target: spec.target, maxArenaWords: spec.limits.maxArenaWords }, options);
   const fused = fuse(optimized);
   const memory = planMemory(fused, spec.limits);
   const order = topoSort(optimized);
@@ -75,18 +87,26 @@ export function buildPlan(graph: Graph, spec: TargetSpec, options: { verify?: bo
       usesSeed: kernel.usesSeed,
     };
   });
-  const userDType = new Map(graph.inputs.map((i) => [i.params.name, i.dtype]));
   // A graph input that is also an output has two places: where it is uploaded, and where the copy kernel writes it.
-  const tensor = (n: Node, name: string, user: Node['dtype'], role: 'input' | 'output'): PlanTensor => {
+  const tensor = (n: Node, name: string, user: Node['dtype'], role: 'input' | 'output', shape: readonly number[] = n.shape): PlanTensor => {
     const ref = (role === 'output' ? memory.outputRefs.get(n.id) : undefined) ?? memory.refs.get(n.id)!;
-    return { name, shape: [...n.shape], dtype: n.dtype === 'i32' ? 'i32' : 'f32', userDType: user, ref };
+    return { name, shape: [...shape], dtype: n.dtype === 'i32' ? 'i32' : 'f32', userDType: user, ref };
+  };
+  // Plan inputs follow the traced graph's inputs; one that split-inputs cut lists its pieces.
+  const planInput = (inp: Graph['inputs'][number]): PlanTensor => {
+    const direct = optimized.inputs.find((o) => o.params.name === inp.params.name && !pieceOf(o));
+    if (direct) return tensor(direct, inp.params.name, inp.dtype, 'input');
+    const parts = optimized.inputs.filter((o) => pieceOf(o)?.source === inp.params.name);
+    if (!parts.length) throw new BackendError(`input '${inp.params.name}' vanished from the optimized graph`);
+    const first = tensor(parts[0]!, inp.params.name, inp.dtype, 'input', inp.shape);
+    return { ...first, pieces: parts.map((p) => ({ ref: memory.refs.get(p.id)!, start: pieceOf(p)!.start, end: pieceOf(p)!.end })) };
   };
   const constants = fused.groups.flatMap((g) => g.reads).filter((n, i, all) => n.op === 'constant' && all.indexOf(n) === i);
   const plan: ExecutionPlan = {
     version: PLAN_VERSION,
     target: spec.target,
     arenas: memory.arenas,
-    inputs: optimized.inputs.map((i) => tensor(i, i.params.name, userDType.get(i.params.name) ?? i.dtype, 'input')),
+    inputs: graph.inputs.map(planInput),
     constants: constants.map((c) => {
       if (c.op !== 'constant') throw new BackendError('not a constant');
       return { ref: memory.refs.get(c.id)!, dtype: c.dtype === 'i32' ? 'i32' : 'f32', data: c.params.data };
@@ -95,6 +115,5 @@ export function buildPlan(graph: Graph, spec: TargetSpec, options: { verify?: bo
     kernels,
     steps: kernels.map((_, i) => ({ kind: 'dispatch' as const, kernel: i })),
   };
-  void numelOf;
   return { plan, optimized, fused };
 }

@@ -29,6 +29,10 @@ export function webgpuSpec(limits: DeviceLimits): TargetSpec {
   };
 }
 
+function pickLimits(l: DeviceLimits): DeviceLimits {
+  return { maxStorageBufferBindingSize: l.maxStorageBufferBindingSize, maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension };
+}
+
 /** WebGPU's guaranteed limits, for building plans without a device (AOT packages). */
 export const WEBGPU_DEFAULT_LIMITS: DeviceLimits = { maxStorageBufferBindingSize: 128 * 2 ** 20, maxComputeWorkgroupsPerDimension: 65535 };
 
@@ -42,6 +46,8 @@ export interface TargetOptions {
   readonly verify?: boolean;
   /** @internal Rewrites a kernel's source before the device compiles it (tests break kernels with it). */
   readonly patchSource?: (kernel: string, source: string) => string;
+  /** @internal Pretends the device has smaller limits (tests exercise chunking without gigabytes). */
+  readonly limits?: Partial<DeviceLimits>;
 }
 
 export interface Prepared {
@@ -72,7 +78,8 @@ export const TARGETS = {
     name: 'WebGPU',
     async prepare(graph, options) {
       const ctx = await acquireWebGpu(options.webgpu);
-      const plan = patched(buildPlan(graph, webgpuSpec(ctx.limits), { verify: options.verify }).plan, options.patchSource);
+      const limits = { ...pickLimits(ctx.limits), ...options.limits };
+      const plan = patched(buildPlan(graph, webgpuSpec(limits), { verify: options.verify }).plan, options.patchSource);
       return { plan, executor: await WebGpuExecutor.create(ctx, plan) };
     },
   },

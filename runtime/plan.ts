@@ -20,6 +20,11 @@ export interface PlanTensor {
   /** The dtype the user sees: i64 tensors are narrowed to i32 on the device and widened back. */
   readonly userDType: DType;
   readonly ref: TensorRef;
+  /**
+   * Inputs too large for one binding are stored in pieces: elements [start, end) of the flat data live
+   * at each piece's ref (vmap's chunkSize slices a stacked tensor this way). Absent: all at `ref`.
+   */
+  readonly pieces?: readonly { readonly ref: TensorRef; readonly start: number; readonly end: number }[];
 }
 
 export interface PlanArena {

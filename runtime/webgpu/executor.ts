@@ -110,7 +110,12 @@ export class WebGpuExecutor implements Executor {
   write(index: number, data: TypedArray): void {
     this.check();
     const t = this.plan.inputs[index]!;
-    this.ctx.device.queue.writeBuffer(this.arenas[t.ref.arena]!, t.ref.offset * 4, data as unknown as ArrayBuffer & ArrayBufferView);
+    const queue = this.ctx.device.queue;
+    if (!t.pieces) {
+      queue.writeBuffer(this.arenas[t.ref.arena]!, t.ref.offset * 4, data as unknown as ArrayBuffer & ArrayBufferView);
+      return;
+    }
+    for (const p of t.pieces) queue.writeBuffer(this.arenas[p.ref.arena]!, p.ref.offset * 4, data.subarray(p.start, p.end) as unknown as ArrayBuffer & ArrayBufferView);
   }
 
   async run(seed: number): Promise<TypedArray[]> {
@@ -124,8 +129,11 @@ export class WebGpuExecutor implements Executor {
   async readInput(index: number): Promise<TypedArray> {
     this.check();
     const t = this.plan.inputs[index]!;
-    const [data] = await this.readRegions([{ arena: t.ref.arena, offset: t.ref.offset, words: numel(t.shape), dtype: t.dtype }], this.ctx.device.createCommandEncoder());
-    return data!;
+    const parts = t.pieces ?? [{ ref: t.ref, start: 0, end: numel(t.shape) }];
+    const data = await this.readRegions(parts.map((p) => ({ arena: p.ref.arena, offset: p.ref.offset, words: p.end - p.start, dtype: t.dtype })), this.ctx.device.createCommandEncoder());
+    const out = allocArray(t.dtype, numel(t.shape));
+    parts.forEach((p, i) => (out as Float32Array).set(data[i] as Float32Array, p.start));
+    return out;
   }
 
   private async execute(seed: number, options: RunOptions): Promise<(TypedArray | undefined)[]> {
