@@ -170,12 +170,33 @@ export function fuse(graph: Graph): FusedGraph {
     return false;
   };
 
+  /** Whether computing a node inline costs a loop: it is, or is fed by, a reduction, contraction or window. */
+  const costly = new Map<number, boolean>();
+  const isCostly = (n: Node): boolean => {
+    const known = costly.get(n.id);
+    if (known !== undefined) return known;
+    const k = OP_KIND[n.op];
+    const v = k === 'reduce' || k === 'contract' || k === 'window' || n.inputs.some((x) => !isFree(x) && isCostly(x));
+    costly.set(n.id, v);
+    return v;
+  };
+  /**
+   * A costly value read only through a broadcast to new axes (vmap's reshape-then-expand of an
+   * unmapped value: a shared layer norm feeding every member) would be recomputed for every copy;
+   * it is cheaper to compute it once and read it back.
+   */
+  const onlyBroadcast = (n: Node): boolean => {
+    const cs = consumers.get(n.id) ?? [];
+    return cs.length > 0 && cs.every((c) => c.op === 'reshape' && c.shape.length > n.shape.length && (consumers.get(c.id) ?? []).every((e) => e.op === 'expand' && numelOf(e.shape) > numelOf(c.shape)));
+  };
+
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i]!;
     const isOut = outputs.has(node.id);
     if (!isOut && isFree(node)) continue;
     const groups = new Set((consumers.get(node.id) ?? []).map((c) => groupOf.get(c.id)).filter((g): g is Builder => g !== undefined));
-    if (!isOut && groups.size === 1) {
+    const recomputed = onlyBroadcast(node) && isCostly(node);
+    if (!isOut && groups.size === 1 && !recomputed) {
       const g = [...groups][0]!;
       if (tryJoin(g, node)) {
         groupOf.set(node.id, g);

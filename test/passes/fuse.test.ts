@@ -71,3 +71,28 @@ describe('fuse', () => {
       }`)).toEqual(['pointwise(input) -> f32[2,3] reads x', 'pointwise(permute) -> f32[3,2] reads x']);
   });
 });
+
+describe('fuse: shared values broadcast to members', () => {
+  it('a layer norm of an unmapped input is computed once in one row kernel, then the per-member affine reads it', () => {
+    expect(kernelsOf(`
+      graph(%w: f32[5,32], %x: f32[8,32]) {
+        %0: f32[8,1] = sum(%x) {axes=[1]}
+        %1: f32[8,1] = full() {value=32}
+        %2: f32[8,1] = div(%0, %1)
+        %3: f32[8,32] = expand(%2) {shape=[8,32]}
+        %4: f32[8,32] = sub(%x, %3)
+        %5: f32[8,32] = mul(%4, %4)
+        %6: f32[8,1] = sum(%5) {axes=[1]}
+        %7: f32[8,1] = div(%6, %1)
+        %8: f32[8,1] = rsqrt(%7)
+        %9: f32[8,32] = expand(%8) {shape=[8,32]}
+        %10: f32[8,32] = mul(%4, %9)
+        %11: f32[1,8,32] = reshape(%10) {shape=[1,8,32]}
+        %12: f32[5,8,32] = expand(%11) {shape=[5,8,32]}
+        %13: f32[5,1,32] = reshape(%w) {shape=[5,1,32]}
+        %14: f32[5,8,32] = expand(%13) {shape=[5,8,32]}
+        %15: f32[5,8,32] = mul(%12, %14)
+        return %15
+      }`)).toEqual(['row(sum+div+sub+mul+sum+div+rsqrt+mul) -> f32[8,32] reads x', 'pointwise(mul) -> f32[5,8,32] reads mul,w']);
+  });
+});
