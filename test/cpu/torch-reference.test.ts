@@ -11,7 +11,7 @@ type Dict = Record<string, Tensor>;
 const CASES: [string, () => nn.Module, number][] = [
   ['tutorial_mlp', () => new MLP(), 3],
   ['tutorial_mlp_per_member', () => new MLP(), 3],
-  ['prenorm', () => new PreNorm(), 5],
+  ['prenorm', () => new PreNorm(), 4],
   ['small_cnn', () => new SmallCNN(), 2],
 ];
 

@@ -80,7 +80,7 @@ export const LAYER_CASES: readonly (() => CudaCase)[] = [
 const MODELS: Record<string, [() => nn.Module, number]> = {
   tutorial_mlp: [() => new MLP(), 3],
   tutorial_mlp_per_member: [() => new MLP(), 3],
-  prenorm: [() => new PreNorm(), 5],
+  prenorm: [() => new PreNorm(), 4],
   small_cnn: [() => new SmallCNN(), 2],
 };
 
