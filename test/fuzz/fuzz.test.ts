@@ -1,0 +1,35 @@
+// Differential fuzzing: every stored regression replayed, then a quick budget of random graphs on every backend.
+
+import { describe, expect, it } from 'vitest';
+import { activeBackends } from './backends.js';
+import { runCampaign } from './campaign.js';
+import { checkProgram } from './check.js';
+import { loadRegressions } from './regressions.js';
+
+const backends = activeBackends(process.env['FUZZ_BACKENDS']?.split(','));
+
+describe('fuzz regressions (shrunk graphs that once disagreed)', () => {
+  for (const r of loadRegressions()) {
+    it(`${r.name}: ${r.signature}`, async () => {
+      const v = await checkProgram(r.program, { backends });
+      expect(v.failures, `${v.plan}\n${v.ir}`).toEqual([]);
+      expect(v.compared.length + v.refused.length).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe('differential fuzzing, quick budget', () => {
+  it('random ensembles agree: members looped, vmap on the CPU reference, and every compile target', async () => {
+    const graphs = Number(process.env['FUZZ_GRAPHS'] ?? 50);
+    const seed = Number(process.env['FUZZ_SEED'] ?? 20_250_707);
+    const lines: string[] = [];
+    const r = await runCampaign({ graphs, seed, backends, shrinkTimeLimitMs: 60_000, log: (l) => lines.push(l) });
+    expect(r.graphs).toBe(graphs);
+    expect(r.failures.map((f) => `${f.signature} (written to ${f.file})`), lines.join('\n')).toEqual([]);
+    // The budget really compared the device against the CPU reference, not only refused graphs.
+    for (const b of backends.filter((x) => x.mode === 'run' && x.target !== 'reference')) {
+      expect([...r.compared.keys()].some((k) => k.startsWith(`${b.target} vs`)), `${b.target} was compared`).toBe(true);
+    }
+    expect(r.compared.get('loop vs vmap') ?? 0).toBeGreaterThan(graphs / 2);
+  }, 600_000);
+});
