@@ -1,5 +1,6 @@
 // The `cpu` target: C kernels built by the system compiler and run through koffi on host memory.
 
+import { availableParallelism } from 'node:os';
 import type { Graph } from '../ir/node.js';
 import { CpuNativeExecutor } from '../runtime/cpu-native/executor.js';
 import { findToolchain, type CpuOptions, type Toolchain } from '../runtime/cpu-native/toolchain.js';
@@ -33,7 +34,7 @@ export async function prepareCpu(graph: Graph, options: TargetOptions): Promise<
   const cpu: CpuOptions = options.cpu ?? {};
   const tc: Toolchain = findToolchain(cpu);
   const threads = cpu.threads;
-  const tiles = tunedTiles(tc, graph, cpu, (cg) => cpuSpec(cg), options.verify);
+  const tiles = tunedTiles(tc, graph, cpu, (cg) => cpuSpec(cg), threads ?? availableParallelism());
   const plan = patched(buildPlan(graph, cpuSpec({ vlen: tc.vlen, tiles }), { verify: options.verify }).plan, options.patchSource);
   return { plan, executor: CpuNativeExecutor.create(tc, plan, threads) };
 }

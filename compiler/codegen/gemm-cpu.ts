@@ -43,6 +43,9 @@ export interface GemmTiles {
 
 export type GemmChooser = (p: GemmProblem) => GemmTiles;
 
+/** Floats of the per-task accumulator block (128 KiB: in L2 next to the A block). */
+const ACC_FLOATS = 32768;
+
 export const problemKey = (p: GemmProblem): string =>
   `${p.batch}x${p.m}x${p.n}x${p.k}${p.nt ? ':nt' : ''}${p.nnDirect ? ':nn' : ''}${p.aDirect ? ':a' : ''}`;
 
@@ -51,7 +54,7 @@ export function defaultTiles(p: GemmProblem, vlen: number, threads = 2): GemmTil
   const micro: MicroKind = p.nt && p.k >= vlen ? 'nt' : 'nn';
   const mr = micro === 'nt' ? 4 : vlen >= 16 ? 8 : 6;
   const nr = micro === 'nt' ? Math.min(6, vlen) : 2;
-  return { micro, mr, nr, mb: rowsPerTask(p, mr, threads), kc: micro === 'nt' ? p.k : Math.min(p.k, 256) };
+  return { micro, mr, nr, mb: rowsPerTask(p, mr, threads), kc: Math.min(p.k, 256) };
 }
 
 /** Rows per task: at most 64, but enough tasks for every thread. */
@@ -95,15 +98,20 @@ function lowerGemm(group: FusedGroup, low: GpuLowering, cg: CpuCodegen, ops: Ope
   const calls = new Map<string, MicroCall>();
   const NR = microCols(shape);
   const MB = Math.min(tiles.mb, Math.ceil(ops.m / tiles.mr) * tiles.mr);
-  const KC = micro === 'nt' ? ops.k : Math.max(1, Math.min(tiles.kc, ops.k));
+  const KC = Math.max(1, Math.min(tiles.kc, ops.k));
+  // The accumulator covers MB rows x NC columns (all of n when it fits in 128 KiB), so an A block
+  // [MB x KC] stays in cache while every column tile of the k block runs over it.
+  const nPad = Math.ceil(ops.n / NR) * NR;
+  const NC = Math.min(nPad, Math.max(NR, Math.floor(ACC_FLOATS / MB / NR) * NR));
   const mBlocks = Math.ceil(ops.m / MB);
   const packA = micro === 'nn' && !hint.aDirect;
-  const shared: SharedArray[] = [{ name: 'acc', t: 'f32', size: MB * NR }];
+  const shared: SharedArray[] = [{ name: 'acc', t: 'f32', size: MB * NC }];
   if (micro === 'nn') shared.push({ name: 'bpack', t: 'f32', size: KC * NR });
   if (packA) shared.push({ name: 'apack', t: 'f32', size: MB * KC });
   const em = new Emitter(new Map(slots), 'v');
   const chain = anchorChain(group);
   const clampI = (e: Expr, size: number): Expr => arith('max', arith('min', e, lit(size - 1)), lit(0));
+  const rowsLeft = (m1: Expr): Expr => arith('min', lit(tiles.mr), sub(vr('mb'), m1));
 
   taskLoop(em, ops.batch * mBlocks, (t) => {
     const b = mBlocks === 1 ? t : div(t, lit(mBlocks));
@@ -111,63 +119,67 @@ function lowerGemm(group: FusedGroup, low: GpuLowering, cg: CpuCodegen, ops: Ope
     em.push({ k: 'decl', name: 'm0', t: 'i32', init: m0, mutable: false });
     em.push({ k: 'decl', name: 'mb', t: 'i32', init: arith('min', lit(MB), sub(lit(ops.m), vr('m0'))), mutable: false });
     const task = ops.setup(em, b);
-    serialLoop(em, lit(0), lit(ops.n), (n0) => {
-      em.push({ k: 'decl', name: 'nr', t: 'i32', init: arith('min', lit(NR), sub(lit(ops.n), n0)), mutable: false });
-      serialLoop(em, lit(0), lit(MB * NR), (i) => em.push({ k: 'store', buf: 'acc', index: i, e: f32(0) }), 'z');
-      const kLoop = (k0: Expr): void => {
-        const kc = micro === 'nt' ? lit(ops.k) : arith('min', lit(KC), sub(lit(ops.k), k0));
-        if (micro === 'nt') {
-          const a = task.aMem!, bm = task.bMem!;
-          serialLoop(em, lit(0), vr('mb'), (m1) => emitMicro(em, calls, {
-            shape, acc: ptr('acc', mul(m1, lit(NR))),
-            a: ptr(a.buf, add(a.off, mul(add(vr('m0'), m1), lit(a.lda)))), lda: lit(a.lda), ak: lit(1),
-            b: ptr(bm.buf, add(bm.off, mul(n0, lit(bm.sn)))), ldb: lit(bm.sn),
-            kc, mr: arith('min', lit(tiles.mr), sub(vr('mb'), m1)), nr: vr('nr'),
-          }), 'm1', tiles.mr);
-          return;
-        }
-        // nn: B from memory when a full tile is contiguous along n, else packed (zero beyond n).
-        const callNn = (bArg: Ptr, ldb: number): void => {
-          serialLoop(em, lit(0), vr('mb'), (m1) => {
-            const am = task.aMem!;
-            const a = packA
-              ? { a: ptr('apack', mul(m1, lit(KC))), lda: lit(KC), ak: lit(1) }
-              : { a: ptr(am.buf, add(am.off, add(mul(add(vr('m0'), m1), lit(am.lda)), mul(k0, lit(am.ak))))), lda: lit(am.lda), ak: lit(am.ak) };
-            emitMicro(em, calls, { shape, acc: ptr('acc', mul(m1, lit(NR))), ...a, b: bArg, ldb: lit(ldb), kc, mr: arith('min', lit(tiles.mr), sub(vr('mb'), m1)), nr: lit(NR) });
-          }, 'm1', tiles.mr);
-        };
+    serialLoop(em, lit(0), lit(ops.n), (nc0) => {
+      em.push({ k: 'decl', name: 'nc', t: 'i32', init: arith('min', lit(NC), sub(lit(ops.n), nc0)), mutable: false });
+      serialLoop(em, lit(0), lit(MB * NC), (i) => em.push({ k: 'store', buf: 'acc', index: i, e: f32(0) }), 'z');
+      const kBlock = (k0: Expr): void => {
+        const kc = KC >= ops.k ? lit(ops.k) : arith('min', lit(KC), sub(lit(ops.k), k0));
         if (packA) {
           serialLoop(em, lit(0), vr('mb'), (i) => serialLoop(em, lit(0), kc, (kk) => {
             em.push({ k: 'store', buf: 'apack', index: add(mul(i, lit(KC)), kk), e: task.a(add(vr('m0'), i), add(k0, kk)) });
           }, 'kk'), 'i');
         }
-        const pack = (): void => {
-          serialLoop(em, lit(0), kc, (kk) => serialLoop(em, lit(0), lit(NR), (j) => {
-            const n = add(n0, j);
-            const v = task.b(add(k0, kk), clampI(n, ops.n));
-            em.push({ k: 'store', buf: 'bpack', index: add(mul(kk, lit(NR)), j), e: select(cmp('<', n, lit(ops.n)), v, f32(0)) });
-          }, 'j'), 'kk');
-          callNn(ptr('bpack', lit(0)), NR);
-        };
-        const bm = task.bMem;
-        if (hint.nnDirect && bm && bm.sn === 1) {
-          const direct = em.scoped(() => callNn(ptr(bm.buf, add(bm.off, add(mul(k0, lit(bm.sk)), n0))), bm.sk));
-          const packed = em.scoped(pack);
-          em.push({ k: 'if', c: cmp('==', vr('nr'), lit(NR)), then: direct, else: packed });
-        } else {
-          pack();
-        }
+        serialLoop(em, nc0, add(nc0, vr('nc')), (n0) => {
+          em.push({ k: 'decl', name: 'nr', t: 'i32', init: arith('min', lit(NR), sub(lit(ops.n), n0)), mutable: false });
+          const accAt = (m1: Expr): Ptr => ptr('acc', add(mul(m1, lit(NC)), sub(n0, nc0)));
+          if (micro === 'nt') {
+            const a = task.aMem!, bm = task.bMem!;
+            serialLoop(em, lit(0), vr('mb'), (m1) => emitMicro(em, calls, {
+              shape, acc: accAt(m1), ldacc: NC,
+              a: ptr(a.buf, add(a.off, add(mul(add(vr('m0'), m1), lit(a.lda)), k0))), lda: lit(a.lda), ak: lit(1),
+              b: ptr(bm.buf, add(bm.off, add(mul(n0, lit(bm.sn)), k0))), ldb: lit(bm.sn),
+              kc, mr: rowsLeft(m1), nr: vr('nr'),
+            }), 'm1', tiles.mr);
+            return;
+          }
+          // nn: B from memory when a full tile is contiguous along n, else packed (zero beyond n).
+          const callNn = (bArg: Ptr, ldb: number): void => {
+            serialLoop(em, lit(0), vr('mb'), (m1) => {
+              const am = task.aMem!;
+              const a = packA
+                ? { a: ptr('apack', mul(m1, lit(KC))), lda: lit(KC), ak: lit(1) }
+                : { a: ptr(am.buf, add(am.off, add(mul(add(vr('m0'), m1), lit(am.lda)), mul(k0, lit(am.ak))))), lda: lit(am.lda), ak: lit(am.ak) };
+              emitMicro(em, calls, { shape, acc: accAt(m1), ldacc: NC, ...a, b: bArg, ldb: lit(ldb), kc, mr: rowsLeft(m1), nr: lit(NR) });
+            }, 'm1', tiles.mr);
+          };
+          const pack = (): void => {
+            serialLoop(em, lit(0), kc, (kk) => serialLoop(em, lit(0), lit(NR), (j) => {
+              const n = add(n0, j);
+              const v = task.b(add(k0, kk), clampI(n, ops.n));
+              em.push({ k: 'store', buf: 'bpack', index: add(mul(kk, lit(NR)), j), e: select(cmp('<', n, lit(ops.n)), v, f32(0)) });
+            }, 'j'), 'kk');
+            callNn(ptr('bpack', lit(0)), NR);
+          };
+          const bm = task.bMem;
+          if (hint.nnDirect && bm && bm.sn === 1) {
+            const direct = em.scoped(() => callNn(ptr(bm.buf, add(bm.off, add(mul(k0, lit(bm.sk)), n0))), bm.sk));
+            const packed = em.scoped(pack);
+            em.push({ k: 'if', c: cmp('==', vr('nr'), lit(NR)), then: direct, else: packed });
+          } else {
+            pack();
+          }
+        }, 'n', NR);
       };
-      if (micro === 'nt' || KC >= ops.k) kLoop(lit(0));
+      if (KC >= ops.k) kBlock(lit(0));
       else {
         const k0 = em.fresh('k0');
-        const body = em.scoped(() => kLoop(vr(k0)));
+        const body = em.scoped(() => kBlock(vr(k0)));
         em.push({ k: 'for', v: k0, start: lit(0), end: lit(ops.k), step: lit(KC), body });
       }
-      // Epilogue: the fused ops at each element of the finished tile, stored once.
-      serialLoop(em, lit(0), vr('mb'), (i) => serialLoop(em, lit(0), vr('nr'), (j) => {
-        const accV: Expr = { k: 'load', buf: 'acc', index: add(mul(i, lit(NR)), j), t: 'f32' };
-        const idx = task.outIdx(add(vr('m0'), i), add(n0, j));
+      // Epilogue: the fused ops at each element of the finished block, stored once.
+      serialLoop(em, lit(0), vr('mb'), (i) => serialLoop(em, lit(0), vr('nc'), (j) => {
+        const accV: Expr = { k: 'load', buf: 'acc', index: add(mul(i, lit(NC)), j), t: 'f32' };
+        const idx = task.outIdx(add(vr('m0'), i), add(nc0, j));
         if (chain.length === 0) {
           // The root has the anchor's shape: index it directly (no flat-index division for broadcast operands).
           em.fix(group.anchor!, accV);
@@ -176,7 +188,7 @@ function lowerGemm(group: FusedGroup, low: GpuLowering, cg: CpuCodegen, ops: Ope
           emitEpilogue(em, group, chain, accV, idx, (flat, v) => em.push(storeOut(low, group, flat, v)));
         }
       }, 'j'), 'i');
-    }, 'n', NR);
+    }, 'nc', NC);
   });
   return { ...cpuKernel(low, { bindings, shared, body: em.statements }), micro: calls };
 }

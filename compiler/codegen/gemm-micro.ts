@@ -42,6 +42,8 @@ export interface Ptr {
 export interface MicroCall {
   readonly shape: MicroShape;
   readonly acc: Ptr;
+  /** Row stride of the accumulator block, in floats. */
+  readonly ldacc: number;
   readonly a: Ptr;
   readonly lda: Expr;
   /** nn only: A's k stride (nt reads A contiguously along k). */
@@ -75,7 +77,7 @@ export function emitMicro(em: Emitter, calls: Map<string, MicroCall>, call: Micr
   const i = em.fresh('mi'), j = em.fresh('mj'), k = em.fresh('mk');
   const row = arith('min', vr(i), arith('-', call.mr, lit(1)));
   const f32load = (p: Ptr, off: Expr): Expr => ({ k: 'load', buf: p.buf, index: add(p.index, off), t: 'f32' });
-  const accIdx = add(call.acc.index, add(mul(vr(i), lit(NR)), vr(j)));
+  const accIdx = add(call.acc.index, add(mul(vr(i), lit(call.ldacc)), vr(j)));
   const av = f32load(call.a, shape.kind === 'nn' ? add(mul(row, call.lda), mul(vr(k), call.ak)) : add(mul(row, call.lda), vr(k)));
   const bv = shape.kind === 'nn'
     ? f32load(call.b, add(mul(vr(k), call.ldb), vr(j)))

@@ -1,13 +1,134 @@
-// Tile sizes per GEMM shape for the CPU target: defaults, or a small timed search cached on disk.
+// Tile sizes per GEMM shape for the CPU target: a small timed search at compile time, cached on disk.
 
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import type { Graph } from '../../ir/node.js';
-import type { CpuOptions, Toolchain } from '../../runtime/cpu-native/toolchain.js';
-import type { TargetSpec } from '../pipeline.js';
-import { defaultTiles, type GemmChooser } from './gemm-cpu.js';
+import { hashOf, runProgram, type CpuOptions, type Toolchain } from '../../runtime/cpu-native/toolchain.js';
+import type { FusedGroup } from '../passes/fuse.js';
+import { buildPlan, type TargetSpec } from '../pipeline.js';
+import { defaultTiles, problemKey, rowsPerTask, type GemmChooser, type GemmProblem, type GemmTiles } from './gemm-cpu.js';
 import type { CpuCodegen } from './lower-cpu.js';
+import type { GpuLowering } from './lower-gpu.js';
 
-/** The tile chooser for a graph: tuned entries from the disk cache, measured when missing, else defaults. */
-export function tunedTiles(tc: Toolchain, graph: Graph, options: CpuOptions, specOf: (cg: CpuCodegen) => TargetSpec, verify?: boolean): GemmChooser {
-  void graph; void options; void specOf; void verify;
-  return (p) => defaultTiles(p, tc.vlen);
+/** GEMMs below this many flops run with the default tiles: measuring them would cost more than it saves. */
+export const TUNE_MIN_FLOPS = 16e6;
+
+const flopsOf = (p: GemmProblem): number => 2 * p.batch * p.m * p.n * p.k;
+
+/** The tiles the search tries for a problem: nt shapes when the layout allows, nn shapes with two k blocks. */
+export function candidates(p: GemmProblem, vlen: number, threads: number): GemmTiles[] {
+  const regs = vlen >= 16 ? 32 : 16;
+  const out: GemmTiles[] = [];
+  if (p.nt && p.k >= vlen) {
+    for (const [mr, nr] of [[4, 6], [4, 4], [6, 4], [3, 8], [2, 8], [4, 8], [2, 4], [3, 4]] as const) {
+      if (nr > vlen || mr * nr + mr + nr > regs) continue;
+      for (const kc of new Set([p.k, Math.min(p.k, 256)])) out.push({ micro: 'nt', mr, nr, mb: rowsPerTask(p, mr, threads), kc });
+    }
+  }
+  for (const [mr, nrv] of [[8, 2], [12, 2], [6, 2], [4, 4], [4, 2], [8, 1]] as const) {
+    if (mr * nrv + nrv + 1 > regs) continue;
+    for (const kc of new Set([Math.min(p.k, 128), Math.min(p.k, 384)])) out.push({ micro: 'nn', mr, nr: nrv, mb: rowsPerTask(p, mr, threads), kc });
+  }
+  return out;
+}
+
+interface Found {
+  readonly problem: GemmProblem;
+  readonly group: FusedGroup;
+  readonly low: GpuLowering;
+}
+
+type CacheFile = Record<string, Record<string, GemmTiles>>;
+
+function readCache(file: string): CacheFile {
+  try {
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as CacheFile) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Times every candidate of every problem in one program; returns the fastest tiles per problem. */
+function measure(tc: Toolchain, todo: readonly Found[], arenaWords: readonly number[], specOf: (cg: CpuCodegen) => TargetSpec, threads: number): GemmTiles[] {
+  const kernels: { p: number; c: number; name: string; arenas: number[] }[] = [];
+  const sources: string[] = [];
+  const cands = todo.map((f) => candidates(f.problem, tc.vlen, threads));
+  todo.forEach((f, p) => {
+    cands[p]!.forEach((tiles, c) => {
+      const spec = specOf({ vlen: tc.vlen, tiles: () => tiles });
+      const name = `tune_${p}_${c}`;
+      const kernel = spec.lower(f.group, { ...f.low, name });
+      sources.push(spec.render(kernel));
+      kernels.push({ p, c, name, arenas: kernel.bindings.map((b) => Number(b.arena)) });
+    });
+  });
+  const main = [
+    '#include <stdio.h>', '#include <stdlib.h>', '#include <time.h>',
+    '#ifdef _OPENMP', '#include <omp.h>', '#endif',
+    'static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec * 1e-9; }',
+    'int main(void) {',
+    '#ifdef _OPENMP',
+    `  omp_set_num_threads(${threads});`,
+    '#endif',
+    `  static float* a[${arenaWords.length}];`,
+    ...arenaWords.map((w, i) => `  a[${i}] = (float*)calloc(${Math.max(w, 1) + 64}, 4);`),
+    ...kernels.flatMap((k) => {
+      const call = `${k.name}(${[...k.arenas.map((i) => `a[${i}]`), '1u'].join(', ')})`;
+      return [
+        `  { ${call}; ${call}; double t0 = now(); ${call}; double one = now() - t0;`,
+        '    int n = one > 0.004 ? 1 : (int)(0.004 / (one + 1e-9)) + 1; double best = 1e30;',
+        `    for (int r = 0; r < 5; r++) { t0 = now(); for (int i = 0; i < n; i++) ${call}; double t = (now() - t0) / n; if (t < best) best = t; }`,
+        `    printf("${k.p} ${k.c} %.0f\\n", best * 1e9); }`,
+      ];
+    }),
+    '  return 0;',
+    '}',
+  ];
+  const out = runProgram(tc, [...sources, ...main].join('\n'), { OMP_WAIT_POLICY: process.env['OMP_WAIT_POLICY'] ?? 'passive' });
+  const best = todo.map(() => ({ ns: Infinity, c: 0 }));
+  for (const line of out.trim().split('\n')) {
+    const [p, c, ns] = line.split(' ').map(Number) as [number, number, number];
+    if (ns < best[p]!.ns) best[p] = { ns, c };
+  }
+  return best.map((b, p) => cands[p]![b.c]!);
+}
+
+/**
+ * The tile chooser for a graph. Finds its GEMMs (a first, cheap plan build), looks each shape up in
+ * the disk cache (keyed by CPU model, compiler, flags and threads), measures the missing ones, and
+ * answers from the cache; shapes too small to be worth it, or `tune: false`, get the defaults.
+ */
+export function tunedTiles(tc: Toolchain, graph: Graph, options: CpuOptions, specOf: (cg: CpuCodegen) => TargetSpec, threads: number): GemmChooser {
+  const fallback: GemmChooser = (p) => defaultTiles(p, tc.vlen, threads);
+  if (options.tune === false) return fallback;
+  const found: Found[] = [];
+  let last: GemmProblem | undefined;
+  const base = specOf({ vlen: tc.vlen, tiles: (p) => ((last = p), fallback(p)) });
+  const recording: TargetSpec = {
+    ...base,
+    lower: (group, low) => {
+      last = undefined;
+      const k = base.lower(group, low);
+      if (last) found.push({ problem: last, group, low });
+      return k;
+    },
+    render: () => '',
+  };
+  const built = buildPlan(graph, recording);
+  const file = path.join(tc.cacheDir, 'tiles.json');
+  const machine = hashOf(tc.cpuModel, tc.cc, tc.version, tc.flags.join(' '), String(threads));
+  const cache = readCache(file);
+  const entries = { ...(cache[machine] ?? {}) };
+  const todo = found.filter((f, i) => flopsOf(f.problem) >= TUNE_MIN_FLOPS && !entries[problemKey(f.problem)] && found.findIndex((g) => problemKey(g.problem) === problemKey(f.problem)) === i);
+  if (todo.length) {
+    const tiles = measure(tc, todo, built.plan.arenas.map((a) => a.words), specOf, threads);
+    todo.forEach((f, i) => (entries[problemKey(f.problem)] = tiles[i]!));
+    const fresh = readCache(file); // another process may have written meanwhile
+    fresh[machine] = { ...(fresh[machine] ?? {}), ...entries };
+    mkdirSync(tc.cacheDir, { recursive: true });
+    const tmp = `${file}.${process.pid}`;
+    writeFileSync(tmp, JSON.stringify(fresh, null, 1));
+    renameSync(tmp, file);
+  }
+  return (p) => entries[problemKey(p)] ?? fallback(p);
 }

@@ -18,10 +18,19 @@ interface Loaded {
 
 const loaded = new Map<string, Loaded>();
 
+/**
+ * OpenMP threads that spin while idle steal the cores from the thread with work when the machine is
+ * shared (2x-20x slower runs were measured); unless the user chose a policy, idle threads sleep.
+ */
+export function preferPassiveOpenMp(): void {
+  if (process.env['OMP_WAIT_POLICY'] === undefined && process.env['GOMP_SPINCOUNT'] === undefined) process.env['OMP_WAIT_POLICY'] = 'passive';
+}
+
 function load(path: string, arenas: number): Loaded {
   const key = `${path}#${arenas}`;
   const known = loaded.get(key);
   if (known) return known;
+  preferPassiveOpenMp();
   let lib: ReturnType<typeof koffi.load>;
   try {
     lib = koffi.load(path);

@@ -141,7 +141,7 @@ export function buildLibrary(tc: Toolchain, source: string, onError: (f: Compile
 }
 
 /** Runs a small program (the tile search) built from `source` with the library flags; returns its stdout. */
-export function runProgram(tc: Toolchain, source: string, args: string[] = []): string {
+export function runProgram(tc: Toolchain, source: string, env: Record<string, string> = {}): string {
   const flags = buildFlags(tc).filter((f) => f !== '-shared' && f !== '-fPIC');
   const key = hashOf(source, tc.cc, tc.version, flags.join(' '));
   mkdirSync(tc.cacheDir, { recursive: true });
@@ -154,5 +154,5 @@ export function runProgram(tc: Toolchain, source: string, args: string[] = []): 
     if (r.status !== 0) throw new BackendError(`cpu: the tile search program does not compile: ${r.stderr.split('\n').slice(0, 5).join('\n')}`);
     renameSync(tmp, exe);
   }
-  return execFileSync(exe, args, { encoding: 'utf8' });
+  return execFileSync(exe, [], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
 }

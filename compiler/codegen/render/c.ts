@@ -144,8 +144,8 @@ class CPrinter {
     const p = (x: { buf: string; index: Expr }): string => `${x.buf} + ${this.expr(x.index)}`;
     const e = (x: Expr): string => this.expr(x);
     const args = c.shape.kind === 'nn'
-      ? [p(c.acc), String(microColsOf(c)), p(c.a), e(c.lda), e(c.ak), p(c.b), e(c.ldb), e(c.kc), e(c.mr)]
-      : [p(c.acc), String(microColsOf(c)), p(c.a), e(c.lda), p(c.b), e(c.ldb), e(c.kc), e(c.mr), e(c.nr)];
+      ? [p(c.acc), String(c.ldacc), p(c.a), e(c.lda), e(c.ak), p(c.b), e(c.ldb), e(c.kc), e(c.mr)]
+      : [p(c.acc), String(c.ldacc), p(c.a), e(c.lda), p(c.b), e(c.ldb), e(c.kc), e(c.mr), e(c.nr)];
     return `${ind}${microName(c.shape)}(${args.join(', ')});`;
   }
 
@@ -175,10 +175,6 @@ class CPrinter {
       default: return s satisfies never;
     }
   }
-}
-
-function microColsOf(c: MicroCall): number {
-  return c.shape.kind === 'nn' ? c.shape.nr * c.shape.vlen : c.shape.nr;
 }
 
 function hasParallel(list: readonly Stmt[]): boolean {

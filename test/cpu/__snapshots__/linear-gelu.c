@@ -88,26 +88,29 @@ void k0_matmul(float* restrict arena0, float* restrict arena1, float* restrict a
     float bpack[256] __attribute__((aligned(64)));
     const int32_t m0 = 0;
     const int32_t mb = vmapc_mini(32, (32 - m0));
-    for (int32_t n1 = 0; n1 < 16; n1 += 32) {
-      const int32_t nr = vmapc_mini(32, (16 - n1));
+    for (int32_t nc1 = 0; nc1 < 16; nc1 += 32) {
+      const int32_t nc = vmapc_mini(32, (16 - nc1));
       for (int32_t z2 = 0; z2 < 1024; z2 += 1) {
         acc[z2] = 0.0f;
       }
-      for (int32_t kk3 = 0; kk3 < 8; kk3 += 1) {
-        for (int32_t j4 = 0; j4 < 32; j4 += 1) {
-          const float v5 = arena0[(((t0 * 128) + (vmapc_maxi(vmapc_mini((n1 + j4), 15), 0) * 8)) + kk3)];
-          bpack[((kk3 * 32) + j4)] = (((n1 + j4) < 16) ? v5 : 0.0f);
+      for (int32_t n3 = nc1; n3 < (nc1 + nc); n3 += 32) {
+        const int32_t nr = vmapc_mini(32, (16 - n3));
+        for (int32_t kk4 = 0; kk4 < 8; kk4 += 1) {
+          for (int32_t j5 = 0; j5 < 32; j5 += 1) {
+            const float v6 = arena0[(((t0 * 128) + (vmapc_maxi(vmapc_mini((n3 + j5), 15), 0) * 8)) + kk4)];
+            bpack[((kk4 * 32) + j5)] = (((n3 + j5) < 16) ? v6 : 0.0f);
+          }
+        }
+        for (int32_t m17 = 0; m17 < mb; m17 += 8) {
+          vmapc_nn_8x2_v16(acc + ((m17 * 32) + (n3 - nc1)), 32, arena2 + ((m0 + m17) * 8), 8, 1, bpack + 0, 32, 8, vmapc_mini(8, (mb - m17)));
         }
       }
-      for (int32_t m16 = 0; m16 < mb; m16 += 8) {
-        vmapc_nn_8x2_v16(acc + (m16 * 32), 32, arena2 + ((m0 + m16) * 8), 8, 1, bpack + 0, 32, 8, vmapc_mini(8, (mb - m16)));
-      }
-      for (int32_t i10 = 0; i10 < mb; i10 += 1) {
-        for (int32_t j11 = 0; j11 < nr; j11 += 1) {
-          const float v12 = arena1[((t0 * 16) + (n1 + j11))];
-          const float v13 = (acc[((i10 * 32) + j11)] + v12);
-          const float v14 = (0.5f * v13 * (1.0f + erff(v13 * 0.707106781f)));
-          arena3[((((t0 * 32) + (m0 + i10)) * 16) + (n1 + j11))] = v14;
+      for (int32_t i11 = 0; i11 < mb; i11 += 1) {
+        for (int32_t j12 = 0; j12 < nc; j12 += 1) {
+          const float v13 = arena1[((t0 * 16) + (nc1 + j12))];
+          const float v14 = (acc[((i11 * 32) + j12)] + v13);
+          const float v15 = (0.5f * v14 * (1.0f + erff(v14 * 0.707106781f)));
+          arena3[((((t0 * 32) + (m0 + i11)) * 16) + (nc1 + j12))] = v15;
         }
       }
     }

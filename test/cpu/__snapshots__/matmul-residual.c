@@ -84,35 +84,38 @@ void k0_matmul(float* restrict arena0, float* restrict arena1, float* restrict a
   (void)seed;
   #pragma omp parallel for schedule(dynamic, 1)
   for (int32_t t0 = 0; t0 < 2; t0 += 1) {
-    float acc[256] __attribute__((aligned(64)));
+    float acc[512] __attribute__((aligned(64)));
     float bpack[640] __attribute__((aligned(64)));
     const int32_t m0 = 0;
     const int32_t mb = vmapc_mini(8, (5 - m0));
-    for (int32_t n1 = 0; n1 < 48; n1 += 32) {
-      const int32_t nr = vmapc_mini(32, (48 - n1));
-      for (int32_t z2 = 0; z2 < 256; z2 += 1) {
+    for (int32_t nc1 = 0; nc1 < 48; nc1 += 64) {
+      const int32_t nc = vmapc_mini(64, (48 - nc1));
+      for (int32_t z2 = 0; z2 < 512; z2 += 1) {
         acc[z2] = 0.0f;
       }
-      if ((nr == 32)) {
-        for (int32_t m13 = 0; m13 < mb; m13 += 8) {
-          vmapc_nn_8x2_v16(acc + (m13 * 32), 32, arena0 + ((t0 * 100) + ((m0 + m13) * 20)), 20, 1, arena1 + ((t0 * 960) + n1), 48, 20, vmapc_mini(8, (mb - m13)));
-        }
-      } else {
-        for (int32_t kk7 = 0; kk7 < 20; kk7 += 1) {
-          for (int32_t j8 = 0; j8 < 32; j8 += 1) {
-            const float v9 = arena1[(((t0 * 960) + (kk7 * 48)) + vmapc_maxi(vmapc_mini((n1 + j8), 47), 0))];
-            bpack[((kk7 * 32) + j8)] = (((n1 + j8) < 48) ? v9 : 0.0f);
+      for (int32_t n3 = nc1; n3 < (nc1 + nc); n3 += 32) {
+        const int32_t nr = vmapc_mini(32, (48 - n3));
+        if ((nr == 32)) {
+          for (int32_t m14 = 0; m14 < mb; m14 += 8) {
+            vmapc_nn_8x2_v16(acc + ((m14 * 64) + (n3 - nc1)), 64, arena0 + ((t0 * 100) + ((m0 + m14) * 20)), 20, 1, arena1 + ((t0 * 960) + n3), 48, 20, vmapc_mini(8, (mb - m14)));
+          }
+        } else {
+          for (int32_t kk8 = 0; kk8 < 20; kk8 += 1) {
+            for (int32_t j9 = 0; j9 < 32; j9 += 1) {
+              const float v10 = arena1[(((t0 * 960) + (kk8 * 48)) + vmapc_maxi(vmapc_mini((n3 + j9), 47), 0))];
+              bpack[((kk8 * 32) + j9)] = (((n3 + j9) < 48) ? v10 : 0.0f);
+            }
+          }
+          for (int32_t m111 = 0; m111 < mb; m111 += 8) {
+            vmapc_nn_8x2_v16(acc + ((m111 * 64) + (n3 - nc1)), 64, arena0 + ((t0 * 100) + ((m0 + m111) * 20)), 20, 1, bpack + 0, 32, 20, vmapc_mini(8, (mb - m111)));
           }
         }
-        for (int32_t m110 = 0; m110 < mb; m110 += 8) {
-          vmapc_nn_8x2_v16(acc + (m110 * 32), 32, arena0 + ((t0 * 100) + ((m0 + m110) * 20)), 20, 1, bpack + 0, 32, 20, vmapc_mini(8, (mb - m110)));
-        }
       }
-      for (int32_t i14 = 0; i14 < mb; i14 += 1) {
-        for (int32_t j15 = 0; j15 < nr; j15 += 1) {
-          const float v16 = arena2[(((t0 * 240) + ((m0 + i14) * 48)) + (n1 + j15))];
-          const float v17 = (acc[((i14 * 32) + j15)] + v16);
-          arena3[((((t0 * 5) + (m0 + i14)) * 48) + (n1 + j15))] = v17;
+      for (int32_t i15 = 0; i15 < mb; i15 += 1) {
+        for (int32_t j16 = 0; j16 < nc; j16 += 1) {
+          const float v17 = arena2[(((t0 * 240) + ((m0 + i15) * 48)) + (nc1 + j16))];
+          const float v18 = (acc[((i15 * 64) + j16)] + v17);
+          arena3[((((t0 * 5) + (m0 + i15)) * 48) + (nc1 + j16))] = v18;
         }
       }
     }
