@@ -38,11 +38,12 @@ const UNARY: { readonly [O in UnaryOp]: (x: string, t: Scalar) => string } = {
   recip: (x) => `(1.0f / ${x})`,
   sin: (x) => `sin(${x})`,
   cos: (x) => `cos(${x})`,
-  // Clamped: tanh(15) is 1 in f32, and some drivers overflow inside tanh for large |x|.
-  tanh: (x) => `tanh(clamp(${x}, -15.0f, 15.0f))`,
+  // Clamped: tanh(15) is 1 in f32, and some drivers overflow inside tanh for large |x|; clamp would turn NaN into 15.
+  tanh: (x) => `select(tanh(clamp(${x}, -15.0f, 15.0f)), ${x}, ${x} != ${x})`,
   erf: (x) => `vmapc_erf(${x})`,
   sigmoid: (x) => `(1.0f / (1.0f + exp(-${x})))`,
-  relu: (x, t) => `max(${x}, ${zero(t)})`,
+  // WGSL's max/min may drop a NaN operand, and drivers fold !(x <= 0) into x > 0; keep NaN as the CPU reference does.
+  relu: (x, t) => (t === 'f32' ? `select(max(${x}, 0.0f), ${x}, ${x} != ${x})` : `max(${x}, ${zero(t)})`),
   gelu: (x) => `(0.5f * ${x} * (1.0f + vmapc_erf(${x} * 0.707106781f)))`,
   gelu_tanh: (x) => `(0.5f * ${x} * (1.0f + tanh(clamp(0.797884561f * (${x} + 0.044715f * ${x} * ${x} * ${x}), -15.0f, 15.0f))))`,
   silu: (x) => `(${x} / (1.0f + exp(-${x})))`,
@@ -56,8 +57,8 @@ const BINARY: { readonly [O in BinaryOp]: (a: string, b: string, t: Scalar) => s
   mul: (a, b) => `(${a} * ${b})`,
   div: (a, b) => `(${a} / ${b})`,
   pow: (a, b) => `vmapc_pow(${a}, ${b})`,
-  maximum: (a, b) => `max(${a}, ${b})`,
-  minimum: (a, b) => `min(${a}, ${b})`,
+  maximum: (a, b, t) => (t === 'f32' ? `vmapc_maximum(${a}, ${b})` : `max(${a}, ${b})`),
+  minimum: (a, b, t) => (t === 'f32' ? `vmapc_minimum(${a}, ${b})` : `min(${a}, ${b})`),
   cmp_lt: (a, b, t) => mask(`${a} < ${b}`, t),
   cmp_le: (a, b, t) => mask(`${a} <= ${b}`, t),
   cmp_gt: (a, b, t) => mask(`${a} > ${b}`, t),
@@ -72,6 +73,9 @@ const HELPERS: Record<string, string> = {
   var bits = 0x7f800000u;
   return bitcast<f32>(bits);
 }`,
+  vmapc_mul0: `fn vmapc_mul0(x: f32) -> f32 {
+  return select(0.0f, vmapc_nan(), x != x || abs(x) > 3.4028234e38f);
+}`,
   vmapc_nan: `fn vmapc_nan() -> f32 {
   var bits = 0x7fc00000u;
   return bitcast<f32>(bits);
@@ -82,6 +86,13 @@ const HELPERS: Record<string, string> = {
   let t = 1.0f / (1.0f + 0.3275911f * ax);
   let y = 1.0f - (((((1.061405429f * t - 1.453152027f) * t) + 1.421413741f) * t - 0.284496736f) * t + 0.254829592f) * t * exp(-ax * ax);
   return select(y, -y, x < 0.0f);
+}`,
+  vmapc_maximum: `fn vmapc_maximum(a: f32, b: f32) -> f32 {
+  // torch.maximum: NaN if either is NaN (WGSL's max may return the other operand).
+  return select(max(a, b), vmapc_nan(), a != a || b != b);
+}`,
+  vmapc_minimum: `fn vmapc_minimum(a: f32, b: f32) -> f32 {
+  return select(min(a, b), vmapc_nan(), a != a || b != b);
 }`,
   vmapc_pow: `fn vmapc_pow(a: f32, b: f32) -> f32 {
   // WGSL pow is undefined for a < 0 and for 0^0; follow C's pow.
@@ -130,7 +141,12 @@ class WgslPrinter {
         return e.op === 'min' || e.op === 'max' ? `${e.op}(${this.expr(e.a)}, ${this.expr(e.b)})` : `(${this.expr(e.a)} ${e.op} ${this.expr(e.b)})`;
       case 'cmp': case 'logic': return `(${this.expr(e.a)} ${e.op} ${this.expr(e.b)})`;
       case 'unary': return UNARY[e.op](this.expr(e.a), e.a.t);
-      case 'binary': return BINARY[e.op](this.expr(e.a), this.expr(e.b), e.a.t);
+      case 'binary': {
+        // Drivers fold x * 0.0 to 0, but Inf * 0 and NaN * 0 are NaN.
+        const zero = (x: Expr): boolean => x.k === 'lit' && x.t === 'f32' && x.v === 0;
+        if (e.op === 'mul' && (zero(e.a) || zero(e.b))) return `vmapc_mul0(${this.expr(zero(e.a) ? e.b : e.a)})`;
+        return BINARY[e.op](this.expr(e.a), this.expr(e.b), e.a.t);
+      }
       case 'select': return `select(${this.expr(e.b)}, ${this.expr(e.a)}, ${this.expr(e.c)})`;
       case 'cast': return `${TYPE[e.t]}(${this.expr(e.a)})`;
       case 'load':
@@ -182,7 +198,7 @@ export function renderWgsl(kernel: Kernel): string {
   for (const s of kernel.shared) lines.push(`var<workgroup> ${s.name}: array<${TYPE[s.t]}, ${s.size}>;`);
   const text = body.join('\n');
   for (const [name, code] of Object.entries(HELPERS)) {
-    const used = name === 'vmapc_bits' ? text.includes('vmapc_uniform(') || text.includes('vmapc_normal(') : name === 'vmapc_nan' ? text.includes('vmapc_nan(') || text.includes('vmapc_pow(') : text.includes(`${name}(`);
+    const used = name === 'vmapc_bits' ? text.includes('vmapc_uniform(') || text.includes('vmapc_normal(') : name === 'vmapc_nan' ? text.includes('vmapc_nan(') || text.includes('vmapc_pow(') || text.includes('vmapc_mul0(') || text.includes('vmapc_maximum(') || text.includes('vmapc_minimum(') : text.includes(`${name}(`);
     if (used) lines.push(code);
   }
   const [x, y, z] = kernel.workgroupSize;
