@@ -25,6 +25,7 @@ const { values } = parseArgs({
     threads: { type: 'string' },
     json: { type: 'string' },
     worker: { type: 'string' },
+    contenders: { type: 'string', default: 'vmapc cpu,onnxruntime,vmapc cpu loop,onnxruntime loop' },
   },
 });
 
@@ -32,8 +33,10 @@ const batch = Number(values.batch);
 const rounds = Number(values.rounds);
 const threads = values.threads ? Number(values.threads) : availableParallelism();
 const FLOPS_PER_SAMPLE = 2 * (784 * 128 + 128 * 128 + 128 * 10);
-const CONTENDERS = ['vmapc cpu', 'onnxruntime', 'vmapc cpu loop', 'onnxruntime loop'] as const;
-type Contender = (typeof CONTENDERS)[number];
+const ALL = ['vmapc cpu', 'onnxruntime', 'vmapc cpu loop', 'onnxruntime loop'] as const;
+type Contender = (typeof ALL)[number];
+const CONTENDERS = values.contenders!.split(',').filter((c): c is Contender => (ALL as readonly string[]).includes(c));
+if (!CONTENDERS.includes('vmapc cpu') || !CONTENDERS.includes('onnxruntime')) throw new Error('--contenders must include "vmapc cpu" and "onnxruntime"');
 /** Each timed block runs a contender for about this long. */
 const BLOCK_MS = 80;
 
@@ -100,7 +103,7 @@ async function worker(name: Contender, M: number): Promise<void> {
 // ---- parent: alternate blocks between the contenders' processes ----------------------------------
 
 function start(name: Contender, M: number): Promise<{ child: ChildProcess; ready: Extract<Reply, { ready: true }> }> {
-  const child = fork(fileURLToPath(import.meta.url), ['--worker', name, '--members', String(M), '--batch', String(batch), '--threads', String(threads)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), ['--worker', name, '--members', String(M), '--batch', String(batch), '--threads', String(threads), '--contenders', CONTENDERS.join(',')], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (m: Reply) => ('ready' in m ? resolve({ child, ready: m }) : reject(new Error('unexpected reply'))));
     child.once('exit', (code) => reject(new Error(`${name} worker exited with ${code}`)));

@@ -20,12 +20,14 @@ export function candidates(p: GemmProblem, vlen: number, threads: number): GemmT
   const regs = vlen >= 16 ? 32 : 16;
   const out: GemmTiles[] = [];
   if (p.nt && p.k >= vlen) {
-    for (const [mr, nr] of [[4, 6], [4, 4], [6, 4], [3, 8], [2, 8], [4, 8], [2, 4], [3, 4]] as const) {
+    for (const [mr, nr] of [[4, 6], [4, 4], [6, 4], [3, 8], [2, 8], [2, 4]] as const) {
       if (nr > vlen || mr * nr + mr + nr > regs) continue;
       for (const kc of new Set([p.k, Math.min(p.k, 256)])) out.push({ micro: 'nt', mr, nr, mb: rowsPerTask(p, mr, threads), kc });
     }
   }
-  for (const [mr, nrv] of [[8, 2], [12, 2], [6, 2], [4, 4], [4, 2], [8, 1]] as const) {
+  // nn needs B packed for this layout: only worth trying when k is too short for the nt lane sums to pay off.
+  if (out.length && p.k >= 4 * vlen) return out;
+  for (const [mr, nrv] of [[8, 2], [12, 2], [6, 2], [4, 4]] as const) {
     if (mr * nrv + nrv + 1 > regs) continue;
     for (const kc of new Set([Math.min(p.k, 128), Math.min(p.k, 384)])) out.push({ micro: 'nn', mr, nr: nrv, mb: rowsPerTask(p, mr, threads), kc });
   }
