@@ -1,5 +1,6 @@
 // Benchmark: the cpu target against onnxruntime-node (one batched ONNX graph) and against looping the members.
 // Usage: npx tsx bench/cpu-vs-peers.ts [--members 1,8,32] [--batch 64] [--rounds 9] [--threads N] [--json out.json]
+//        [--contenders 'vmapc cpu,onnxruntime,vmapc cpu loop,onnxruntime loop']
 //
 // Each contender runs in its own child process (thread pools that spin while idle cannot slow the
 // others); the parent alternates short timed blocks between them and reports medians over rounds.
@@ -25,7 +26,8 @@ const { values } = parseArgs({
     threads: { type: 'string' },
     json: { type: 'string' },
     worker: { type: 'string' },
-    contenders: { type: 'string', default: 'vmapc cpu,onnxruntime,vmapc cpu loop,onnxruntime loop' },
+    // 'onnxruntime loop' (one session per member) is optional: M sessions with spinning thread pools load the whole machine.
+    contenders: { type: 'string', default: 'vmapc cpu,onnxruntime,vmapc cpu loop' },
   },
 });
 
