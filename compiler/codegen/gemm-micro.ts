@@ -183,6 +183,8 @@ function ntSource(s: MicroShape): string {
   let counter = 0;
   const fresh = (): string => `r${counter++}`;
   out.push(`  float s[${s.mr}][${V}] __attribute__((aligned(64)));`);
+  // __builtin_shufflevector needs Clang or GCC 12; older compilers sum the lanes one by one.
+  out.push('#if defined(__clang__) || __GNUC__ >= 12');
   for (let i0 = 0; i0 < s.mr; i0 += rowsPerVec) {
     const rows = range(Math.min(rowsPerVec, s.mr - i0)).map((d) => i0 + d);
     const names: string[] = [];
@@ -197,6 +199,9 @@ function ntSource(s: MicroShape): string {
       out.push(`  for (int32_t j = 0; j < ${s.nr}; j++) s[${i}][j] = s[${i0}][${d * nextPow2(s.nr)} + j];`);
     }
   }
+  out.push('#else');
+  for (const i of range(s.mr)) for (const j of range(s.nr)) out.push(`  { float t = 0.0f; for (int32_t l = 0; l < ${V}; l++) t += c${i}_${j}[l]; s[${i}][${j}] = t; }`);
+  out.push('#endif');
   out.push('  for (; k < kc; k++) {');
   for (const i of range(s.mr)) out.push(`   ${range(s.nr).map((j) => ` s[${i}][${j}] += a${i}[k] * b${j}[k];`).join('')}`);
   out.push('  }');
