@@ -24,6 +24,11 @@ export interface MemoryPlan {
   readonly outputRefs: Map<number, TensorRef>;
 }
 
+/** Bytes in MiB, or KiB below 1 MiB (0.0 MiB tells nothing). */
+function fmtBytes(n: number): string {
+  return n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`;
+}
+
 class ArenaPacker {
   readonly arenas: { name: string; words: number; role: 'inputs' | 'scratch' }[] = [];
   private current = new Map<string, number>();
@@ -32,8 +37,8 @@ class ArenaPacker {
   place(role: 'inputs' | 'scratch', words: number, what: string, own = false): TensorRef {
     if (words > this.limits.maxArenaWords) {
       throw new BackendError(
-        `${what} needs ${(words * 4 / 2 ** 20).toFixed(1)} MiB, more than the device's maxStorageBufferBindingSize of ${(this.limits.maxArenaWords * 4 / 2 ** 20).toFixed(1)} MiB. ` +
-          'Split the ensemble with vmap(..., { chunkSize }) or compile with { chunkSize } so each chunk of members fits',
+        `${what} needs ${fmtBytes(words * 4)}, more than the device's maxStorageBufferBindingSize of ${fmtBytes(this.limits.maxArenaWords * 4)}. ` +
+          'Split the ensemble with vmap(..., { chunkSize }) so each chunk of members fits',
       );
     }
     const align = this.limits.alignWords;
