@@ -2,7 +2,7 @@
 
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { analyzeModelFile, fmtProblem, type ModelFileInfo, type ModuleDecl } from '../../compiler/frontend/analyze.js';
+import { analyzeModelFile, fmtProblem, type ModelFileInfo, type ModuleDecl, type ParamDecl } from '../../compiler/frontend/analyze.js';
 import { importModuleClass } from '../../compiler/frontend/import-model.js';
 import { buildPackage } from '../../compiler/package/build.js';
 import type { MemberSource } from '../../compiler/package/members.js';
@@ -27,6 +27,11 @@ export interface BuildFlags {
   readonly args?: string;
   readonly verify?: boolean;
   readonly quiet?: boolean;
+}
+
+/** Parameters as declared: `x: Tensor, scale?: Tensor`. */
+export function fmtParams(ps: readonly ParamDecl[]): string {
+  return ps.map((p) => `${p.rest ? '...' : ''}${p.name}${p.optional ? '?' : ''}: ${p.type}`).join(', ');
 }
 
 export function checkModelFile(file: string): void {
@@ -56,7 +61,7 @@ export function chooseModule(info: ModelFileInfo, wanted: string | undefined): M
 /** Matches --input specs to forward's parameters, in forward's order. */
 export function matchInputs(mod: ModuleDecl, specs: readonly InputSpec[]): InputSpec[] {
   const fwd = mod.forward;
-  const signature = fwd ? `${mod.name}.forward(${fwd.map((p) => `${p.rest ? '...' : ''}${p.name}: ${p.type}`).join(', ')})` : `${mod.name}.forward`;
+  const signature = fwd ? `${mod.name}.forward(${fmtParams(fwd)})` : `${mod.name}.forward`;
   if (!fwd) throw new UsageError(`${mod.name} has no forward method; define forward(x: Tensor): Tensor`);
   const dup = specs.find((s, i) => specs.findIndex((t) => t.name === s.name) !== i);
   if (dup) throw new UsageError(`--input ${dup.name} is given twice; give each input of ${signature} once`);
@@ -82,7 +87,7 @@ export function matchInputs(mod: ModuleDecl, specs: readonly InputSpec[]): Input
 export function parseArgs(json: string | undefined, mod: ModuleDecl): unknown[] {
   const required = mod.ctor.filter((p) => !p.optional && !p.rest);
   if (json === undefined) {
-    if (required.length) throw new UsageError(`new ${mod.name}(${mod.ctor.map((p) => `${p.name}: ${p.type}`).join(', ')}) needs arguments; give them as a JSON array: --args '[${required.map(() => '...').join(', ')}]'`);
+    if (required.length) throw new UsageError(`new ${mod.name}(${fmtParams(mod.ctor)}) needs arguments; give them as a JSON array: --args '[${required.map(() => '...').join(', ')}]'`);
     return [];
   }
   let args: unknown;

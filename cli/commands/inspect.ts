@@ -11,7 +11,7 @@ import { describePlan, type ExecutionPlan } from '../../runtime/plan.js';
 import { validateManifest } from '../../runtime/package/validate.js';
 import type { CliIO } from '../main.js';
 import { UsageError } from '../usage.js';
-import { checkModelFile, parseArgs } from './build.js';
+import { checkModelFile, fmtParams, parseArgs } from './build.js';
 
 export interface InspectFlags {
   readonly module?: string;
@@ -21,8 +21,7 @@ export interface InspectFlags {
 const fmtCount = (n: number): string => n.toLocaleString('en-US');
 
 function signature(m: ModuleDecl): string {
-  const ps = (list: ModuleDecl['ctor']): string => list.map((p) => `${p.rest ? '...' : ''}${p.name}${p.optional ? '?' : ''}: ${p.type}`).join(', ');
-  return `new ${m.name}(${ps(m.ctor)}); forward(${m.forward ? ps(m.forward) : '?'})`;
+  return `new ${m.name}(${fmtParams(m.ctor)}); forward(${m.forward ? fmtParams(m.forward) : '?'})`;
 }
 
 async function listState(file: string, m: ModuleDecl, json: string | undefined, io: CliIO): Promise<void> {

@@ -74,6 +74,10 @@ function valueReads(fn: Node, context: string): Problem[] {
       add(n, called ? `.${name}() reads a tensor's values` : `.${name} reads a tensor's values`);
     } else if (Node.isBinaryExpression(n) && COMPARISONS.has(n.getOperatorToken().getKind())) {
       if (isTensorType(n.getLeft().getType()) || isTensorType(n.getRight().getType())) add(n, `'${n.getText()}' compares a tensor's value with a JS operator`);
+    } else if (Node.isCallExpression(n) && n.getExpression().getText() === 'Number' && n.getArguments().length === 1) {
+      if (isTensorType(n.getArguments()[0]!.getType())) add(n, `'${n.getText()}' converts a tensor to a number`);
+    } else if (Node.isPrefixUnaryExpression(n) && (n.getOperatorToken() === SyntaxKind.PlusToken || n.getOperatorToken() === SyntaxKind.MinusToken)) {
+      if (isTensorType(n.getOperand().getType())) add(n, `'${n.getText()}' converts a tensor to a number`);
     } else if (Node.isAwaitExpression(n)) {
       add(n, "'await' waits for a value");
     }

@@ -40,7 +40,7 @@ export function openModelProject(file: string): ModelProject {
       noEmit: true,
       allowImportingTsExtensions: true,
       types: [],
-      lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'],
+      lib: ['lib.es2023.d.ts'],
       paths: { vmapc: [path.join(VMAPC_ROOT, 'index.ts')] },
     },
   });

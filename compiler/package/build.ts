@@ -2,6 +2,7 @@
 
 import * as path from 'node:path';
 import { BackendError } from '../../ir/errors.js';
+import { topoSort, type Graph } from '../../ir/node.js';
 import type { Target } from '../../runtime/plan.js';
 import type { Manifest } from '../../runtime/package/manifest.js';
 import { buildPlan, GRAPH_PASSES, optimizeGraph } from '../pipeline.js';
@@ -49,9 +50,11 @@ export interface BuildResult {
   readonly files: readonly { readonly path: string; readonly bytes: number }[];
 }
 
+const countNodes = (g: Graph): number => topoSort(g).length;
+
 /** Builds an AOT package of an ensemble of `cls` into the folder `out` (replacing an earlier package there). */
 export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
-  const unknown = o.targets.filter((t) => !AOT_TARGETS[t]);
+  const unknown = o.targets.filter((t) => !(t in AOT_TARGETS));
   if (unknown.length) throw new BackendError(`this vmapc cannot build packages for ${unknown.join(', ')}; it builds for ${aotTargetNames().join(', ')}`);
   if (!o.targets.length) throw new BackendError('give at least one target to build for');
   checkOutDir(o.out);
@@ -78,17 +81,18 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
   );
   const built: BuiltTarget[] = [];
   for (const target of o.targets) {
-    const aot = AOT_TARGETS[target]!;
+    const aot = AOT_TARGETS[target];
+    const spec = await aot.spec();
     await stage(
       'passes',
       `${target}: ${GRAPH_PASSES.map((p) => p.name).join(', ')}`,
-      () => optimizeGraph(traced.graph, target, { verify: o.verify }),
-      (g) => `${target}: graph optimised (${g.outputs.length} outputs)`,
+      () => optimizeGraph(traced.graph, { target, maxArenaWords: spec.limits.maxArenaWords }, { verify: o.verify }),
+      (g) => `${target}: ${countNodes(traced.graph)} nodes -> ${countNodes(g)}`,
     );
     const plan = await stage(
       'codegen',
       `${target}: fusing, planning memory, generating kernels`,
-      () => buildPlan(traced.graph, aot.spec(), { verify: o.verify }).plan,
+      () => buildPlan(traced.graph, spec, { verify: o.verify }).plan,
       (p) => `${target}: ${p.kernels.length} kernels, ${p.arenas.length} arenas`,
     );
     built.push({ target, plan, requires: aot.requires(plan) });
@@ -104,7 +108,7 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
     'write',
     `bundling the runtime, writing ${o.out}`,
     async () => {
-      files.set('runtime.js', await bundleRuntime());
+      for (const [file, text] of await bundleRuntime()) files.set(file, text);
       files.set('index.js', generateIndexJs(contents.manifest));
       files.set('index.d.ts', generateIndexDts(contents.manifest));
       files.set('package.json', generatePackageJson(contents.manifest, path.basename(path.resolve(o.out))));

@@ -92,7 +92,7 @@ ${outDoc}export type Outputs = ${outputType(m.outputTree, m.outputs, '')};
 export type Target = ${targets};
 
 export interface LoadOptions {
-  /** Which target to run; 'auto' (default) tries ${Object.keys(m.targets).join(', ')} in that order. */
+  /** Which target to run; 'auto' (default) tries, of this package's targets: cuda, WebGPU on a native adapter, cpu, WebGPU on Mesa. */
   readonly target?: Target | 'auto';
   readonly webgpu?: {
     /** Node: which Dawn backend to try ('auto': the native one, then Mesa's OpenGL ES). */
@@ -102,6 +102,12 @@ export interface LoadOptions {
   };
   /** Node: the webgpu npm package (await import('webgpu')); by default it is found from this folder, then from the working directory. */
   readonly dawn?: unknown;
+  /** Node, cpu and cuda targets: the koffi npm package, found like dawn by default. */
+  readonly koffi?: unknown;
+  /** The cpu target: the C compiler (default $VMAPC_CC, $CC, cc, gcc, clang), its flags (default -O3 -march=native), where built libraries are cached, threads. */
+  readonly cpu?: { readonly cc?: string; readonly flags?: readonly string[]; readonly cacheDir?: string; readonly threads?: number };
+  /** The cuda target: the device ordinal (default 0, or $VMAPC_CUDA_DEVICE). */
+  readonly cuda?: { readonly device?: number };
 }
 
 export interface RunOptions {

@@ -5,30 +5,51 @@ import type { TargetSpec } from '../pipeline.js';
 import { WEBGPU_DEFAULT_LIMITS, webgpuSpec } from '../targets.js';
 
 export interface AotTarget {
-  /** The pipeline spec for a device we do not have: the target's guaranteed limits. */
-  readonly spec: () => TargetSpec;
+  /** The pipeline spec for a device we do not have (imported on demand: the cpu spec loads its runtime's modules). */
+  readonly spec: () => Promise<TargetSpec>;
   /** The device limits the built plan relies on, checked by the loader against the real device. */
   readonly requires: (plan: ExecutionPlan) => Record<string, number>;
 }
 
 const max = (xs: readonly number[]): number => xs.reduce((a, b) => Math.max(a, b), 0);
+const threads = (plan: ExecutionPlan): number => max(plan.kernels.map((k) => k.workgroupSize[0] * k.workgroupSize[1] * k.workgroupSize[2]));
+const grid = (plan: ExecutionPlan, axis: number): number => max(plan.kernels.map((k) => k.dispatch[axis]!));
 
 function webgpuRequires(plan: ExecutionPlan): Record<string, number> {
   const k = plan.kernels;
   return {
     maxStorageBufferBindingSize: max(plan.arenas.map((a) => Math.max(16, Math.ceil((a.words * 4) / 16) * 16))),
     maxStorageBuffersPerShaderStage: max(k.map((x) => x.bindings.length)),
-    maxComputeWorkgroupsPerDimension: max(k.flatMap((x) => x.dispatch)),
-    maxComputeInvocationsPerWorkgroup: max(k.map((x) => x.workgroupSize[0] * x.workgroupSize[1] * x.workgroupSize[2])),
+    maxComputeWorkgroupsPerDimension: max([0, 1, 2].map((axis) => grid(plan, axis))),
+    maxComputeInvocationsPerWorkgroup: threads(plan),
     maxComputeWorkgroupSizeX: max(k.map((x) => x.workgroupSize[0])),
     maxComputeWorkgroupSizeY: max(k.map((x) => x.workgroupSize[1])),
     maxComputeWorkgroupSizeZ: max(k.map((x) => x.workgroupSize[2])),
   };
 }
 
-/** Targets a package can be built for; a target missing here is named in the build's usage error. */
-export const AOT_TARGETS: { readonly [T in Target]?: AotTarget } = {
-  webgpu: { spec: () => webgpuSpec(WEBGPU_DEFAULT_LIMITS), requires: webgpuRequires },
+function cudaRequires(plan: ExecutionPlan): Record<string, number> {
+  return { maxThreadsPerBlock: threads(plan), maxGridDimX: grid(plan, 0), maxGridDimY: grid(plan, 1), maxGridDimZ: grid(plan, 2) };
+}
+
+/**
+ * The cpu target's vector width in packages: 8 floats (AVX2's registers). The C uses the compiler's
+ * generic vectors, so any machine builds it; the loading machine's compiler maps them to its registers.
+ */
+export const PACKAGE_CPU_VLEN = 8;
+
+/** Targets a package can be built for. */
+export const AOT_TARGETS: { readonly [T in Target]: AotTarget } = {
+  webgpu: { spec: async () => webgpuSpec(WEBGPU_DEFAULT_LIMITS), requires: webgpuRequires },
+  // Exact FP32 matmuls: the plan runs on every compute capability NVRTC targets at load time.
+  cuda: { spec: async () => (await import('../codegen/cuda-spec.js')).cudaSpec({ matmul: 'exact' }), requires: cudaRequires },
+  cpu: {
+    async spec() {
+      const [{ cpuSpec }, { defaultTiles }] = await Promise.all([import('../cpu-target.js'), import('../codegen/gemm-cpu.js')]);
+      return cpuSpec({ vlen: PACKAGE_CPU_VLEN, tiles: (p) => defaultTiles(p, PACKAGE_CPU_VLEN) });
+    },
+    requires: () => ({}),
+  },
 };
 
 export function aotTargetNames(): Target[] {

@@ -1,51 +1,92 @@
 // The runtimes a package can run on, one per target: each starts an Executor for a stored plan without the compiler.
 
-import { BackendError } from '../../ir/errors.js';
+import type { CpuOptions } from '../cpu-native/toolchain.js';
+import type { CudaOptions } from '../cuda/context.js';
 import type { Executor } from '../device.js';
 import type { ExecutionPlan, Target } from '../plan.js';
 import { acquireWebGpu, type WebGpuOptions } from '../webgpu/adapter.js';
 import { WebGpuExecutor } from '../webgpu/executor.js';
 import { findDawn, useDawn } from './dawn.js';
 import { isNode } from './files.js';
+import { useKoffi } from './koffi.js';
+import { checkLimits } from './limits.js';
 
 export interface RuntimeOptions {
   readonly webgpu?: WebGpuOptions;
-  /** Node only: the `webgpu` npm package module to use instead of finding one. */
+  /** Node: the `webgpu` npm package module to use instead of finding one. */
   readonly dawn?: unknown;
+  /** Node: the `koffi` npm package module (the cpu and cuda runtimes call C through it). */
+  readonly koffi?: unknown;
+  /** The cpu target: C compiler, flags, cache folder, threads. */
+  readonly cpu?: CpuOptions;
+  /** The cuda target: the device ordinal. */
+  readonly cuda?: Pick<CudaOptions, 'device'>;
 }
 
 export interface RuntimeContext {
-  /** The package folder (for finding native dependencies next to it). */
+  /** The package folder (native dependencies are looked for from there). */
   readonly base: URL;
   /** The device limits the plan needs (the manifest's `requires`). */
   readonly requires: Readonly<Record<string, number>>;
 }
 
-export type PackageRuntime = (plan: ExecutionPlan, ctx: RuntimeContext, options: RuntimeOptions) => Promise<Executor>;
-
-/** Names a device limit that is below what the plan was built for. */
-function checkLimits(have: Readonly<Record<string, unknown>>, requires: Readonly<Record<string, number>>, device: string): void {
-  for (const [key, need] of Object.entries(requires)) {
-    const got = have[key];
-    if (typeof got === 'number' && got < need) {
-      throw new BackendError(`${device} has ${key} = ${got}, but this package's plan needs ${need}; rebuild the package for this device or use another one`);
-    }
-  }
+export interface PackageRuntime {
+  /** Why this runtime cannot run here (e.g. not in a browser), or undefined when it may. */
+  unavailable(): string | undefined;
+  start(plan: ExecutionPlan, ctx: RuntimeContext, options: RuntimeOptions): Promise<Executor>;
 }
 
-async function webgpuRuntime(plan: ExecutionPlan, ctx: RuntimeContext, options: RuntimeOptions): Promise<Executor> {
-  if (isNode && !options.webgpu?.device) useDawn(await findDawn(ctx.base, options.dawn));
-  const gpu = await acquireWebGpu(options.webgpu);
-  const limits: Record<string, unknown> = {};
-  for (const key in gpu.limits) limits[key] = (gpu.limits as unknown as Record<string, unknown>)[key];
-  checkLimits(limits, ctx.requires, gpu.description);
-  return WebGpuExecutor.create(gpu, plan);
+const nodeOnly = (target: string) => (): string | undefined => (isNode ? undefined : `the ${target} target runs in Node only`);
+
+const webgpu: PackageRuntime = {
+  unavailable: () => undefined,
+  async start(plan, ctx, options) {
+    if (isNode && !options.webgpu?.device) useDawn(await findDawn(ctx.base, options.dawn));
+    const gpu = await acquireWebGpu(options.webgpu);
+    const limits: Record<string, unknown> = {};
+    for (const key in gpu.limits) limits[key] = (gpu.limits as unknown as Record<string, unknown>)[key];
+    checkLimits(limits, ctx.requires, gpu.description);
+    return WebGpuExecutor.create(gpu, plan);
+  },
+};
+
+// The cpu and cuda runtimes are imported on demand: they use Node's modules and koffi, which a browser never loads.
+const cpu: PackageRuntime = {
+  unavailable: nodeOnly('cpu'),
+  async start(plan, ctx, options) {
+    await useKoffi(ctx.base, options.koffi);
+    return (await import('./cpu-runtime.js')).startCpu(plan, options.cpu);
+  },
+};
+
+const cuda: PackageRuntime = {
+  unavailable: nodeOnly('cuda'),
+  async start(plan, ctx, options) {
+    await useKoffi(ctx.base, options.koffi);
+    return (await import('./cuda-runtime.js')).startCuda(plan, ctx.requires, options.cuda);
+  },
+};
+
+export const PACKAGE_RUNTIMES: { readonly [T in Target]: PackageRuntime } = { webgpu, cpu, cuda };
+
+/** One try of `target: 'auto'`: a target, with WebGPU limited to one kind of adapter. */
+export interface AutoStep {
+  readonly target: Target;
+  readonly webgpu?: WebGpuOptions;
 }
 
 /**
- * The targets this runtime can run. A target whose runtime is not listed here (yet) is skipped by
- * `target: 'auto'` and named in the error when asked for explicitly.
+ * The order `target: 'auto'` tries the package's targets, as compile()'s auto does: CUDA, WebGPU on a
+ * native adapter, the cpu target, then WebGPU on Mesa's CPU driver. An adapter or device the app chose
+ * makes WebGPU one step, at the native step's place.
  */
-export const PACKAGE_RUNTIMES: { readonly [T in Target]?: PackageRuntime } = {
-  webgpu: webgpuRuntime,
-};
+export function autoSteps(built: readonly Target[], options: RuntimeOptions): AutoStep[] {
+  const chosen = !!(options.webgpu?.device || (options.webgpu?.backend && options.webgpu.backend !== 'auto'));
+  const steps: AutoStep[] = [];
+  if (built.includes('cuda')) steps.push({ target: 'cuda' });
+  if (built.includes('webgpu')) steps.push(chosen || !isNode ? { target: 'webgpu' } : { target: 'webgpu', webgpu: { ...options.webgpu, backend: 'native' } });
+  if (built.includes('cpu')) steps.push({ target: 'cpu' });
+  if (built.includes('webgpu') && !chosen && isNode) steps.push({ target: 'webgpu', webgpu: { ...options.webgpu, backend: 'opengl' } });
+  return steps;
+}
+

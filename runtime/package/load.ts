@@ -8,7 +8,7 @@ import { describePlan, type ExecutionPlan, type PlanConstant, type PlanKernel, t
 import { defaultGenerator } from '../rng.js';
 import { readSafetensors, type RawTensor } from '../safetensors.js';
 import { Session, type PendingWrite } from '../session.js';
-import { PACKAGE_RUNTIMES, type RuntimeOptions } from './executors.js';
+import { autoSteps, PACKAGE_RUNTIMES, type AutoStep, type RuntimeOptions } from './executors.js';
 import { folderUrl, packageFiles, type PackageFiles } from './files.js';
 import { sha256Hex } from './hash.js';
 import type { Manifest, ManifestInput, ManifestOutput, OutputTree, TargetSection } from './manifest.js';
@@ -99,19 +99,6 @@ function buildTree(tree: OutputTree, outs: readonly TypedArray[]): OutputValue {
 
 const fmtInput = (i: { name: string; dtype: DType; shape: readonly number[] }): string => `${i.name}: ${i.dtype}${fmtShape(i.shape)}`;
 
-/** The order to try targets in: the asked one, or the package's targets that this runtime has. */
-function candidates(m: Manifest, asked: Target | 'auto'): Target[] {
-  const built = Object.keys(m.targets) as Target[];
-  if (asked !== 'auto') {
-    if (!built.includes(asked)) throw new BackendError(`this package was built for ${built.join(', ')}, not ${asked}; build it with --target ${[...built, asked].join(',')}`);
-    if (!PACKAGE_RUNTIMES[asked]) throw new BackendError(`this vmapc runtime has no ${asked} runtime; the package's other targets: ${built.filter((t) => t !== asked).join(', ') || 'none'}`);
-    return [asked];
-  }
-  const usable = built.filter((t) => PACKAGE_RUNTIMES[t]);
-  if (!usable.length) throw new BackendError(`this package was built for ${built.join(', ')}, and this vmapc runtime runs none of them (it runs ${Object.keys(PACKAGE_RUNTIMES).join(', ')})`);
-  return usable;
-}
-
 /**
  * Loads the package in the folder `base` (a URL or a path). Every file is checked before any device
  * work: the manifest's format and version and fields, the weights' size and SHA-256 and tensors, and
@@ -131,20 +118,35 @@ export async function loadPackage(base: URL | string, options: LoadOptions = {})
   const manifest = validateManifest(json);
   const weights = await readWeights(files, manifest);
 
+  const asked = options.target ?? 'auto';
+  const built = Object.keys(manifest.targets) as Target[];
+  if (asked !== 'auto' && !built.includes(asked)) throw new BackendError(`this package was built for ${built.join(', ')}, not ${asked}; build it with --target ${[...built, asked].join(',')}`);
+  const steps: AutoStep[] = asked === 'auto' ? autoSteps(built, options) : [{ target: asked }];
+  const plans = new Map<Target, ExecutionPlan>();
   const failures: string[] = [];
-  for (const target of candidates(manifest, options.target ?? 'auto')) {
-    const plan = await restorePlan(files, manifest, target, weights);
-    let executor: Executor;
-    try {
-      executor = await PACKAGE_RUNTIMES[target]!(plan, { base: folder, requires: manifest.targets[target]!.requires }, options);
-    } catch (e) {
-      if (!(e instanceof BackendError) || options.target === target) throw e;
-      failures.push(`${target}: ${e.message}`);
+  for (const step of steps) {
+    const runtime = PACKAGE_RUNTIMES[step.target];
+    const why = runtime.unavailable();
+    if (why) {
+      if (asked !== 'auto') throw new BackendError(`cannot run this package on ${asked}: ${why}`);
+      failures.push(`${step.target}: ${why}`);
       continue;
     }
-    return start(manifest, target, plan, executor, weights);
+    // Files are checked before any device work; a bad file is an error, never a reason to try the next target.
+    let plan = plans.get(step.target);
+    if (!plan) plans.set(step.target, (plan = await restorePlan(files, manifest, step.target, weights)));
+    let executor: Executor;
+    try {
+      const stepOptions = step.webgpu ? { ...options, webgpu: step.webgpu } : options;
+      executor = await runtime.start(plan, { base: folder, requires: manifest.targets[step.target]!.requires }, stepOptions);
+    } catch (e) {
+      if (!(e instanceof BackendError) || asked !== 'auto') throw e;
+      failures.push(`${step.target}${step.webgpu?.backend ? ` (${step.webgpu.backend})` : ''}: ${e.message}`);
+      continue;
+    }
+    return start(manifest, step.target, plan, executor, weights);
   }
-  throw new BackendError(`no target of this package could start here:\n  ${failures.join('\n  ')}`);
+  throw new BackendError(`no target of this package (${built.join(', ')}) could start here:\n  ${failures.join('\n  ')}`);
 }
 
 function start(manifest: Manifest, target: Target, plan: ExecutionPlan, executor: Executor, weights: Map<string, RawTensor>): LoadedPackage {

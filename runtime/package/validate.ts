@@ -128,6 +128,14 @@ function checkPlan(c: Checker, v: unknown, path: string, target: Target): void {
       c.deviceDType(o['dtype'], `${at}.dtype`);
       c.dtype(o['userDType'], `${at}.userDType`);
       ref(o['ref'], `${at}.ref`);
+      if (o['pieces'] !== undefined) {
+        c.arr(o['pieces'], `${at}.pieces`).forEach((piece, j) => {
+          const po = c.obj(piece, `${at}.pieces[${j}]`);
+          ref(po['ref'], `${at}.pieces[${j}].ref`);
+          const start = c.int(po['start'], `${at}.pieces[${j}].start`);
+          if (c.int(po['end'], `${at}.pieces[${j}].end`) < start) c.fail(`${at}.pieces[${j}].end`, `at least start (${start})`, po['end']);
+        });
+      }
     });
   }
   c.arr(p['constants'], `${path}.constants`).forEach((k, i) => {
