@@ -83,6 +83,18 @@ const keepAlive: unknown[] = [];
 const shared = new Map<WebGpuBackend, Promise<WebGpuContext>>();
 
 /**
+ * Shared devices known to be lost. `device.lost` settles only when Dawn next processes events, so a
+ * compile right after `device.destroy()` would still get the dead device; destroy() marks it at once.
+ */
+const lostDevices = new WeakSet<GPUDevice>();
+
+function trackLoss(device: GPUDevice): void {
+  const destroy = device.destroy.bind(device);
+  Object.defineProperty(device, 'destroy', { configurable: true, value: () => (lostDevices.add(device), destroy()) });
+  void device.lost.then(() => lostDevices.add(device));
+}
+
+/**
  * The shared WebGPU context for a backend choice: found once, reused by every compile, and found
  * again after a device loss.
  */
@@ -90,6 +102,8 @@ export async function acquireWebGpu(options: WebGpuOptions = {}): Promise<WebGpu
   if (options.device) return { device: options.device, description: 'a device given by the caller', limits: options.device.limits };
   const backend = options.backend ?? 'auto';
   let ctx = shared.get(backend);
+  if (ctx && lostDevices.has((await ctx.catch(() => undefined))?.device as GPUDevice) && shared.get(backend) === ctx) shared.delete(backend);
+  ctx = shared.get(backend);
   if (!ctx) {
     ctx = discover(backend);
     shared.set(backend, ctx);
@@ -109,6 +123,7 @@ async function discover(backend: WebGpuBackend): Promise<WebGpuContext> {
     const adapter = await gpu.requestAdapter();
     if (!adapter) throw new BackendError(`navigator.gpu.requestAdapter() returned null. ${NO_ADAPTER_HELP}`);
     const device = await deviceFor(adapter);
+    trackLoss(device);
     keepAlive.push(adapter);
     return { device, description: describeAdapter(adapter, 'navigator.gpu'), limits: device.limits };
   }
@@ -125,6 +140,7 @@ async function discover(backend: WebGpuBackend): Promise<WebGpuContext> {
         continue;
       }
       const device = await deviceFor(adapter);
+      trackLoss(device);
       keepAlive.push(gpu, adapter);
       return { device, description: describeAdapter(adapter, `Dawn ${a.label}`), limits: device.limits };
     } catch (e) {
