@@ -7,7 +7,7 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -121,7 +121,10 @@ function ask(child: ChildProcess, n: number): Promise<number> {
 
 interface Row {
   members: number;
+  /** Median ms per forward over the rounds. */
   ms: Record<string, number>;
+  /** Fastest round (the least disturbed by other load). */
+  bestMs: Record<string, number>;
   gflops: Record<string, number>;
   ratioToOrt: Record<string, number>;
   rounds: Record<string, number[]>;
@@ -153,6 +156,7 @@ async function measure(M: number, devices: Record<string, string>): Promise<Row>
   return {
     members: M,
     ms,
+    bestMs: Object.fromEntries(CONTENDERS.map((k) => [k, Math.min(...times[k]!)])),
     gflops: Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, flop / (v * 1e6)])),
     ratioToOrt: Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, v / ms['onnxruntime']!])),
     rounds: times,
@@ -164,17 +168,21 @@ async function main(): Promise<void> {
   const sizes = values.members!.split(',').map(Number);
   const devices: Record<string, string> = {};
   const rows: Row[] = [];
+  const loadBefore = loadavg()[0]!;
   for (const M of sizes) rows.push(await measure(M, devices));
+  const loadAfter = loadavg()[0]!;
   console.log(`cpu vs peers: tutorial MLP 784-128-128-10, batch ${batch}, ${threads} threads, median of ${rounds} alternating rounds, one process per contender`);
   console.log(`vmapc: ${devices['vmapc cpu']}`);
   console.log(`peer: ${devices['onnxruntime']}, one batched graph (MatMul over stacked, transposed weights)`);
-  console.log(`| M | ${CONTENDERS.map((n) => `${n} ms`).join(' | ')} | ${CONTENDERS.map((n) => `${n} GFLOP/s`).join(' | ')} | vmapc / onnxruntime |`);
-  console.log(`|---|${CONTENDERS.map(() => '---|').join('')}${CONTENDERS.map(() => '---|').join('')}---|`);
+  console.log(`machine load (1-minute average): ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
+  console.log(`| M | ${CONTENDERS.map((n) => `${n} ms`).join(' | ')} | ${CONTENDERS.map((n) => `${n} GFLOP/s`).join(' | ')} | vmapc / onnxruntime | same, fastest rounds |`);
+  console.log(`|---|${CONTENDERS.map(() => '---|').join('')}${CONTENDERS.map(() => '---|').join('')}---|---|`);
   for (const r of rows) {
-    console.log(`| ${r.members} | ${CONTENDERS.map((n) => r.ms[n]!.toFixed(3)).join(' | ')} | ${CONTENDERS.map((n) => r.gflops[n]!.toFixed(1)).join(' | ')} | ${r.ratioToOrt['vmapc cpu']!.toFixed(2)}x |`);
+    const best = r.bestMs['vmapc cpu']! / r.bestMs['onnxruntime']!;
+    console.log(`| ${r.members} | ${CONTENDERS.map((n) => r.ms[n]!.toFixed(3)).join(' | ')} | ${CONTENDERS.map((n) => r.gflops[n]!.toFixed(1)).join(' | ')} | ${r.ratioToOrt['vmapc cpu']!.toFixed(2)}x | ${best.toFixed(2)}x |`);
   }
   for (const r of rows) if (r.maxAbsDiffVsOrt > 1e-3) console.log(`warning: M=${r.members}: outputs differ from onnxruntime by up to ${r.maxAbsDiffVsOrt}`);
-  const report = { benchmark: 'cpu-vs-peers', devices, batch, threads, rounds, rows };
+  const report = { benchmark: 'cpu-vs-peers', devices, batch, threads, rounds, load: [loadBefore, loadAfter], rows };
   console.log(JSON.stringify(report));
   if (values.json) writeFileSync(values.json, JSON.stringify(report, null, 2));
 }
