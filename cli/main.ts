@@ -2,10 +2,10 @@
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { compilerVersion } from '../compiler/package/version.js';
-import { benchCommand } from './commands/bench.js';
-import { buildCommand } from './commands/build.js';
-import { inspectCommand } from './commands/inspect.js';
-import { runCommand } from './commands/run.js';
+import type { BenchFlags } from './commands/bench.js';
+import type { BuildFlags } from './commands/build.js';
+import type { InspectFlags } from './commands/inspect.js';
+import type { RunFlags } from './commands/run.js';
 import { EXIT, UsageError } from './usage.js';
 
 export interface CliIO {
@@ -52,14 +52,15 @@ function program(io: CliIO): Command {
     .option('--args <json>', "constructor arguments as a JSON array, the same for every member, e.g. '[784, 10]'")
     .option('--verify', 'check the IR after every pass')
     .option('-q, --quiet', 'no progress display')
-    .action((file: string, opts) => buildCommand(file, opts, io));
+    // Commands load on use: build and inspect bring the TypeScript compiler, run and bench only the runtime.
+    .action(async (file: string, opts: BuildFlags) => (await import('./commands/build.js')).buildCommand(file, opts, io));
 
   p.command('inspect')
     .description('List the exported modules of a model file with their parameters and shapes, and any construct vmapc cannot trace; or describe a package folder.')
     .argument('<path>', 'a model file (.ts) or a package folder')
     .option('-m, --module <name>', 'only this module')
     .option('--args <json>', 'constructor arguments as a JSON array')
-    .action((path: string, opts) => inspectCommand(path, opts, io));
+    .action(async (path: string, opts: InspectFlags) => (await import('./commands/inspect.js')).inspectCommand(path, opts, io));
 
   p.command('run')
     .description('Run a package on inputs from a .safetensors file (tensors named as the inputs) or a .npy file (one input), and write the outputs.')
@@ -68,7 +69,7 @@ function program(io: CliIO): Command {
     .option('-o, --out <file>', 'where to write the outputs: .safetensors (by name) or .npy (one output); default: <input>.out.<ext>')
     .addOption(new Option('-t, --target <target>', 'the target to run on').default('auto'))
     .option('--seed <n>', 'seed for random ops', int(0))
-    .action((pkg: string, input: string, opts) => runCommand(pkg, input, opts, io));
+    .action(async (pkg: string, input: string, opts: RunFlags) => (await import('./commands/run.js')).runCommand(pkg, input, opts, io));
 
   p.command('bench')
     .description('Time a package: load time, then runs on random inputs.')
@@ -77,7 +78,7 @@ function program(io: CliIO): Command {
     .option('--warmup <n>', 'untimed runs first', int(0), 3)
     .addOption(new Option('-t, --target <target>', 'the target to run on').default('auto'))
     .option('--json', 'print the numbers as JSON')
-    .action((pkg: string, opts) => benchCommand(pkg, opts, io));
+    .action(async (pkg: string, opts: BenchFlags) => (await import('./commands/bench.js')).benchCommand(pkg, opts, io));
   return p;
 }
 
@@ -90,8 +91,9 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     return EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
-      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      // --help, `help <command>` and --version exit 0; everything else commander rejects (no command included) is usage.
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || (e.code === 'commander.help' && e.exitCode === 0)) return EXIT.ok;
+      return EXIT.usage;
     }
     const err = e instanceof Error ? e : new Error(String(e));
     const who = `vmapc${command ? ` ${command}` : ''}`;

@@ -12,7 +12,7 @@ export async function openPackage(dir: string, target: string): Promise<LoadedPa
     throw new UsageError(`${dir} is not a package folder (it needs manifest.json and index.js); build one with vmapc build`);
   }
   const pkg = (await import(pathToFileURL(path.resolve(index)).href)) as { load(o: LoadOptions & { target?: string }): Promise<LoadedPackage> };
-  // The CLI's own Dawn, so a package outside any node_modules tree still finds it.
-  const dawn: unknown = await import('webgpu').catch(() => undefined);
-  return pkg.load({ target: target as LoadOptions['target'], dawn });
+  // The CLI's own Dawn and koffi, so a package outside any node_modules tree still finds them.
+  const [dawn, koffi] = await Promise.all([import('webgpu').catch(() => undefined), import('koffi').then((m) => m.default).catch(() => undefined)]);
+  return pkg.load({ target: target as LoadOptions['target'], dawn, koffi });
 }

@@ -2,9 +2,7 @@
 
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { analyzeModelFile, fmtProblem, type ModelFileInfo, type ModuleDecl, type ParamDecl } from '../../compiler/frontend/analyze.js';
-import { importModuleClass } from '../../compiler/frontend/import-model.js';
-import { buildPackage } from '../../compiler/package/build.js';
+import type { ModelFileInfo, ModuleDecl, ParamDecl } from '../../compiler/frontend/analyze.js';
 import type { MemberSource } from '../../compiler/package/members.js';
 import { aotTargetNames } from '../../compiler/package/targets.js';
 import type { InputDecl } from '../../compiler/package/trace-ensemble.js';
@@ -132,6 +130,12 @@ export async function buildCommand(file: string, flags: BuildFlags, io: CliIO): 
   const progress = flags.quiet ? undefined : progressDisplay({ write: io.stderr, isTTY: io.isTTY });
   const t0 = performance.now();
   if (!flags.quiet) io.stderr(`vmapc build ${file}\n`);
+  // The TypeScript compiler and vmapc's compiler load only once the flags are known to be good.
+  const [{ analyzeModelFile, fmtProblem }, { importModuleClass }, { buildPackage }] = await Promise.all([
+    import('../../compiler/frontend/analyze.js'),
+    import('../../compiler/frontend/import-model.js'),
+    import('../../compiler/package/build.js'),
+  ]);
   const info = analyzeModelFile(file);
   if (!flags.quiet) io.stderr(`  ✓ check   ${info.files.length} file${info.files.length === 1 ? '' : 's'} read, ${info.modules.length} exported module${info.modules.length === 1 ? '' : 's'}  (${(performance.now() - t0).toFixed(0)} ms)\n`);
   const mod = chooseModule(info, flags.module);

@@ -18,6 +18,18 @@ beforeAll(async () => {
   expect(r.code, r.stderr).toBe(0);
 });
 
+describe('vmapc', () => {
+  it('no command: usage (2); help and version: 0', async () => {
+    expect((await cli()).code).toBe(2);
+    const help = await cli('help', 'run');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Usage: vmapc run \[options\] <package> <input>/);
+    const version = await cli('--version');
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
 describe('vmapc inspect', () => {
   it('lists a file\'s modules with parameters and shapes', async () => {
     const r = await cli('inspect', 'examples/mlp.ts');

@@ -1,7 +1,20 @@
 // The real vmapc command (a process): usage errors exit 2 and say what to write instead; help exits 0.
 
+import { existsSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { vmapc, type ProcessResult } from '../package/helpers.js';
+import { tempDir, vmapc, type ProcessResult } from '../package/helpers.js';
+
+// A model file outside the repo (no node_modules near it) that imports from 'vmapc': the command maps it to its own copy.
+const outside = tempDir('vmapc-outside-');
+const OUTSIDE_MODEL = `import { nn, type Tensor } from 'vmapc';
+export class Probe extends nn.Module {
+  fc = new nn.Linear(3, 2);
+  forward(x: Tensor): Tensor {
+    return this.fc.forward(x).sigmoid();
+  }
+}
+`;
 
 const cases = {
   noModule: ['build', 'test/cli/fixtures/no-module.ts', '--members', '2', '--input', 'x=f32[3,2]'],
@@ -10,11 +23,13 @@ const cases = {
   help: ['build', '--help'],
   unknownOption: ['build', 'examples/mlp.ts', '--memberz', '2'],
   untraceable: ['build', 'test/cli/fixtures/untraceable.ts', '--module', 'ReadsValues', '--members', '2', '--input', 'x=f32[3,4]', '-q'],
+  outside: ['build', path.join(outside, 'probe.ts'), '--members', '2', '--input', 'x=f32[4,3]', '--out', path.join(outside, 'pkg'), '-q'],
 } as const;
 
 const results: Partial<Record<keyof typeof cases, ProcessResult>> = {};
 
 beforeAll(async () => {
+  writeFileSync(path.join(outside, 'probe.ts'), OUTSIDE_MODEL);
   // Two at a time: each process starts tsx and ts-morph.
   const names = Object.keys(cases) as (keyof typeof cases)[];
   for (let i = 0; i < names.length; i += 2) {
@@ -60,5 +75,12 @@ describe('vmapc build: exit codes and messages', () => {
     expect(r.stderr).toMatch(/uses what vmapc cannot trace \(nothing was run\)/);
     expect(r.stderr).toMatch(/test\/cli\/fixtures\/untraceable\.ts:9:15: \.item\(\)/);
     expect(r.stderr).toMatch(/test\/cli\/fixtures\/untraceable\.ts:30:9: module class Local/);
+  });
+
+  it("a model file outside any project, importing from 'vmapc', builds", () => {
+    const r = results.outside!;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/built .*pkg: Probe x 2 for webgpu/);
+    expect(existsSync(path.join(outside, 'pkg', 'manifest.json'))).toBe(true);
   });
 });
