@@ -17,6 +17,8 @@ interface Loaded {
 }
 
 const loaded = new Map<string, Loaded>();
+/** OpenMP's thread count before vmapc set any (OMP_NUM_THREADS, else every core): runs without a `threads` option use it. */
+let defaultThreads: number | undefined;
 
 /**
  * OpenMP threads that spin while idle steal the cores from the thread with work when the machine is
@@ -39,6 +41,7 @@ function load(path: string, arenas: number): Loaded {
   }
   const run = lib.func('vmapc_run', 'void', ['uint32_t', ...Array.from({ length: arenas }, () => 'float *')]) as Loaded['run'];
   const setThreads = lib.func('vmapc_set_threads', 'int32_t', ['int32_t']) as Loaded['setThreads'];
+  defaultThreads ??= setThreads(0);
   const l = { run, setThreads };
   loaded.set(key, l);
   return l;
@@ -57,7 +60,7 @@ export class CpuNativeExecutor implements Executor {
       const arena = this.arenas[c.ref.arena]!;
       new Uint8Array(arena.buffer, arena.byteOffset + c.ref.offset * 4, c.data.byteLength).set(new Uint8Array(c.data.buffer, c.data.byteOffset, c.data.byteLength));
     }
-    const n = lib.setThreads(threads ?? 0);
+    const n = lib.setThreads(threads ?? defaultThreads ?? 0);
     this.description = `${tc.cpuModel}, ${n} thread${n === 1 ? '' : 's'}${tc.openmp ? ' (OpenMP)' : ''}, ${tc.isa}, ${tc.version}`;
   }
 
@@ -89,7 +92,8 @@ export class CpuNativeExecutor implements Executor {
     this.check();
     const missing = this.plan.inputs.filter((t) => !this.arenas[t.ref.arena]).map((t) => t.name);
     if (missing.length) throw new BackendError(`cpu: inputs never written: ${missing.join(', ')}`);
-    if (this.threads !== undefined) this.lib.setThreads(this.threads);
+    // The count is process-wide in OpenMP: set this plan's before each run.
+    this.lib.setThreads(this.threads ?? defaultThreads ?? 0);
     this.lib.run(seed >>> 0, ...this.arenas);
     return this.plan.outputs.map((o) => {
       const arena = this.arenas[o.ref.arena]!;

@@ -126,16 +126,19 @@ export function buildLibrary(tc: Toolchain, source: string, onError: (f: Compile
   mkdirSync(tc.cacheDir, { recursive: true });
   const so = path.join(tc.cacheDir, `lib-${key}.so`);
   if (existsSync(so)) return so;
+  // Unique names while building: processes compiling the same source at once never see a partial file.
   const tmp = `${so}.${process.pid}.${Date.now()}`;
-  const src = path.join(tc.cacheDir, `lib-${key}.c`);
+  const src = `${tmp}.c`;
   writeFileSync(src, source);
   const r = spawnSync(tc.cc, [...flags, '-o', tmp, src, '-lm'], { encoding: 'utf8' });
   if (r.status !== 0 || r.error) {
     rmSync(tmp, { force: true });
+    rmSync(src, { force: true });
     const log = r.error ? r.error.message : `${r.stderr}${r.stdout}`;
     const m = /:(\d+):(?:\d+:)? (?:fatal )?error: (.*)/.exec(log);
     onError({ line: m ? Number(m[1]) : 0, message: m ? m[2]!.trim() : log.trim().split('\n').slice(-3).join(' '), log });
   }
+  renameSync(src, path.join(tc.cacheDir, `lib-${key}.c`)); // kept next to the library for reading
   renameSync(tmp, so); // atomic: concurrent builds of the same source agree
   return so;
 }
@@ -147,10 +150,11 @@ export function runProgram(tc: Toolchain, source: string, env: Record<string, st
   mkdirSync(tc.cacheDir, { recursive: true });
   const exe = path.join(tc.cacheDir, `tune-${key}`);
   if (!existsSync(exe)) {
-    const src = `${exe}.c`;
+    const tmp = `${exe}.${process.pid}.${Date.now()}`;
+    const src = `${tmp}.c`;
     writeFileSync(src, source);
-    const tmp = `${exe}.${process.pid}`;
     const r = spawnSync(tc.cc, [...flags, '-o', tmp, src, '-lm'], { encoding: 'utf8' });
+    rmSync(src, { force: true });
     if (r.status !== 0) throw new BackendError(`cpu: the tile search program does not compile: ${r.stderr.split('\n').slice(0, 5).join('\n')}`);
     renameSync(tmp, exe);
   }
