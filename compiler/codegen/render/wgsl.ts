@@ -73,6 +73,9 @@ const HELPERS: Record<string, string> = {
   var bits = 0x7f800000u;
   return bitcast<f32>(bits);
 }`,
+  vmapc_f2i: `fn vmapc_f2i(x: f32) -> i32 {
+  return select(i32(x), 0i, x != x || abs(x) > 3.4028234e38f);
+}`,
   vmapc_mul0: `fn vmapc_mul0(x: f32) -> f32 {
   return select(0.0f, vmapc_nan(), x != x || abs(x) > 3.4028234e38f);
 }`,
@@ -148,7 +151,8 @@ class WgslPrinter {
         return BINARY[e.op](this.expr(e.a), this.expr(e.b), e.a.t);
       }
       case 'select': return `select(${this.expr(e.b)}, ${this.expr(e.a)}, ${this.expr(e.c)})`;
-      case 'cast': return `${TYPE[e.t]}(${this.expr(e.a)})`;
+      // Float to int: NaN and ±Inf become 0, as in the CPU reference (WGSL leaves them to the driver).
+      case 'cast': return e.t === 'i32' && e.a.t === 'f32' ? `vmapc_f2i(${this.expr(e.a)})` : `${TYPE[e.t]}(${this.expr(e.a)})`;
       case 'load':
         return this.storage.has(e.buf) ? `bitcast<${TYPE[e.t]}>(${e.buf}[${this.expr(e.index)}])` : `${e.buf}[${this.expr(e.index)}]`;
       case 'rand': return `vmapc_${e.dist}(params.seed, ${e.key}u, u32(${this.expr(e.index)}))`;
