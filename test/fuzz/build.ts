@@ -42,7 +42,7 @@ export interface Plan {
   readonly randomSteps: number;
 }
 
-const DTYPE_OF: { readonly [K in InputKind]: DType } = { real: 'f32', int_valued: 'f32', index_i64: 'i64', index_i32: 'i32', real_f64: 'f64' };
+const DTYPE_OF: { readonly [K in InputKind]: DType } = { real: 'f32', int_valued: 'f32', index_i64: 'i64', index_i32: 'i32', real_f64: 'f64', nonfinite: 'f32' };
 
 function valOfInput(i: PlannedInput): Val {
   const index = i.kind === 'index_i64' || i.kind === 'index_i32';
@@ -180,6 +180,12 @@ function inputData(i: PlannedInput, M: number): Tensor {
     case 'int_valued': return Tensor.randint(-2, 3, shape, { dtype: 'f32' });
     case 'index_i64': return Tensor.randint(0, i.bound, shape, { dtype: 'i64' });
     case 'index_i32': return Tensor.randint(0, i.bound, shape, { dtype: 'i32' });
+    case 'nonfinite': {
+      const t = Tensor.randn(shape);
+      const special = [NaN, Infinity, -Infinity];
+      Tensor.rand(shape).toArray().forEach((u, k) => u < 0.15 && ((t.data as Float32Array)[k] = special[k % 3]!));
+      return t;
+    }
     default: return i.kind satisfies never;
   }
 }

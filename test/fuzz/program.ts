@@ -2,8 +2,8 @@
 
 import fc from 'fast-check';
 
-/** What an input holds: reals, integer-valued reals (ties), i64/i32 indices below `bound`, or f64 reals. */
-export const INPUT_KINDS = ['real', 'int_valued', 'index_i64', 'index_i32', 'real_f64'] as const;
+/** What an input holds: reals, integer-valued reals (ties), i64/i32 indices below `bound`, f64 reals, or reals with NaN and ±Inf among them. */
+export const INPUT_KINDS = ['real', 'int_valued', 'index_i64', 'index_i32', 'real_f64', 'nonfinite'] as const;
 export type InputKind = (typeof INPUT_KINDS)[number];
 
 export interface InputDecl {
@@ -61,6 +61,7 @@ export const inputArb: fc.Arbitrary<InputDecl> = fc.record({
     { weight: 2, arbitrary: fc.constant(2) },
     { weight: 2, arbitrary: fc.constant(3) },
     { weight: 1, arbitrary: fc.constant(4) },
+    { weight: 1, arbitrary: fc.constant(5) },
   ),
   mapping: fc.nat(2),
   axis: fc.nat(3),
