@@ -15,7 +15,7 @@ import type { Manifest, ManifestInput, ManifestOutput, OutputTree, TargetSection
 import { validateManifest } from './validate.js';
 
 export interface LoadOptions extends RuntimeOptions {
-  /** Which of the package's targets to run; 'auto' (default) tries them in the order the package lists them. */
+  /** Which of the package's targets to run; 'auto' (default) tries them in compile()'s order (see autoSteps). */
   readonly target?: Target | 'auto';
 }
 

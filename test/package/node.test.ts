@@ -1,6 +1,6 @@
 // A package built from examples/ runs in a fresh Node process without the compiler, bit for bit as in-process compile().
 
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compile, functionalCall, initEnsemble, Tensor, vmap } from '../../index.js';
@@ -98,5 +98,25 @@ describe('package in Node', () => {
     } finally {
       c.destroy();
     }
+  });
+
+  it('finds Dawn from the package folder, and says what to install when it is nowhere', async () => {
+    // A package inside the repo (whose node_modules has webgpu), run from a folder without node_modules.
+    mkdirSync(path.join(REPO, 'node_modules', '.cache'), { recursive: true });
+    const inRepo = mkdtempSync(path.join(REPO, 'node_modules', '.cache', 'vmapc-test-'));
+    try {
+      const pkg = path.join(inRepo, 'mlp4');
+      cpSync(out, pkg, { recursive: true });
+      const input = path.join(dir, 'x.bin');
+      const r = await runProcess(process.execPath, [path.join(REPO, 'test/package/fixtures/run-package.mjs'), pkg, input, path.join(dir, 'y2.bin')], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(path.join(dir, 'y2.bin')).equals(readFileSync(path.join(dir, 'y.bin')))).toBe(true);
+    } finally {
+      rmSync(inRepo, { recursive: true, force: true });
+    }
+    // The package in a temporary folder, run from there: no webgpu anywhere it looks.
+    const r = await runProcess(process.execPath, [path.join(REPO, 'test/package/fixtures/run-package.mjs'), out, path.join(dir, 'x.bin'), path.join(dir, 'y3.bin')], { cwd: dir });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/could not load the 'webgpu' npm package: not found from the package folder .*; not found from the working directory .*\. Install it in your app \(npm install webgpu\), or pass it: load\(\{ dawn: await import\('webgpu'\) \}\)/);
   });
 });
