@@ -50,6 +50,7 @@ function program(io: CliIO): Command {
     .option('-t, --target <list>', 'comma-separated targets to build plans for; the loader tries them in this order', 'webgpu')
     .option('-o, --out <dir>', 'the package folder (default: dist/<module><members>); an earlier package there is replaced')
     .option('--args <json>', "constructor arguments as a JSON array, the same for every member, e.g. '[784, 10]'")
+    .option('--chunk-size <n>', 'run the members in chunks of n (for stacked weights larger than one WebGPU binding, 128 MiB)', int(1))
     .option('--verify', 'check the IR after every pass')
     .option('-q, --quiet', 'no progress display')
     // Commands load on use: build and inspect bring the TypeScript compiler, run and bench only the runtime.

@@ -23,6 +23,7 @@ export interface BuildFlags {
   readonly target: string;
   readonly out?: string;
   readonly args?: string;
+  readonly chunkSize?: number;
   readonly verify?: boolean;
   readonly quiet?: boolean;
 }
@@ -147,7 +148,7 @@ export async function buildCommand(file: string, flags: BuildFlags, io: CliIO): 
   const name = flags.module ?? mod.exportNames[0]!;
   const out = flags.out ?? path.join('dist', `${name.toLowerCase()}${members}`);
   const cls = await importModuleClass(file, name);
-  const result = await buildPackage({ cls, module: name, source: file, args, members, init, inputs, targets, out, verify: flags.verify, onProgress: progress });
+  const result = await buildPackage({ cls, module: name, source: file, args, members, init, inputs, targets, out, chunkSize: flags.chunkSize, verify: flags.verify, onProgress: progress });
   const m = result.manifest;
   const kernels = targets.map((t) => `${t} (${m.targets[t]!.plan.kernels.length} kernels)`).join(', ');
   const total = result.files.reduce((n, f) => n + f.bytes, 0);

@@ -10,7 +10,7 @@ import { assemblePackage, type BuiltTarget } from './assemble.js';
 import { bundleRuntime } from './bundle.js';
 import { generateIndexDts, generateIndexJs, generatePackageJson } from './loader-gen.js';
 import { makeMembers, type MemberSource, type ModuleClass } from './members.js';
-import { AOT_TARGETS, aotTargetNames } from './targets.js';
+import { AOT_TARGETS, aotTargetNames, type AotOverrides } from './targets.js';
 import { traceEnsemble, type InputDecl } from './trace-ensemble.js';
 import { checkOutDir, writePackageFolder } from './write.js';
 
@@ -38,9 +38,13 @@ export interface BuildOptions {
   readonly inputs: readonly InputDecl[];
   readonly targets: readonly Target[];
   readonly out: string;
+  /** Members per chunk (vmap's chunkSize), for ensembles whose stacked weights exceed one binding. */
+  readonly chunkSize?: number;
   /** Check the IR after every pass. */
   readonly verify?: boolean;
   readonly onProgress?: (p: BuildProgress) => void;
+  /** @internal Test hooks. */
+  readonly internal?: AotOverrides;
 }
 
 export interface BuildResult {
@@ -76,13 +80,13 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
   const traced = await stage(
     'trace',
     `tracing vmap(functionalCall(${o.module})) over ${o.members} members`,
-    () => traceEnsemble(members.model, members, o.inputs, o.members, `${o.module} ensemble`),
+    () => traceEnsemble(members.model, members, o.inputs, o.members, `${o.module} ensemble`, o.chunkSize),
     (t) => `${t.graph.inputs.length} inputs, ${t.graph.outputs.length} output${t.graph.outputs.length === 1 ? '' : 's'}`,
   );
   const built: BuiltTarget[] = [];
   for (const target of o.targets) {
     const aot = AOT_TARGETS[target];
-    const spec = await aot.spec();
+    const spec = await aot.spec(o.internal);
     await stage(
       'passes',
       `${target}: ${GRAPH_PASSES.map((p) => p.name).join(', ')}`,

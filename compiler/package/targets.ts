@@ -4,9 +4,14 @@ import type { ExecutionPlan, Target } from '../../runtime/plan.js';
 import type { TargetSpec } from '../pipeline.js';
 import { WEBGPU_DEFAULT_LIMITS, webgpuSpec } from '../targets.js';
 
+/** @internal Test hooks: smaller limits than a target guarantees, to exercise what large models need. */
+export interface AotOverrides {
+  readonly webgpuMaxBindingBytes?: number;
+}
+
 export interface AotTarget {
   /** The pipeline spec for a device we do not have (imported on demand: the cpu spec loads its runtime's modules). */
-  readonly spec: () => Promise<TargetSpec>;
+  readonly spec: (overrides?: AotOverrides) => Promise<TargetSpec>;
   /** The device limits the built plan relies on, checked by the loader against the real device. */
   readonly requires: (plan: ExecutionPlan) => Record<string, number>;
 }
@@ -40,7 +45,10 @@ export const PACKAGE_CPU_VLEN = 8;
 
 /** Targets a package can be built for. */
 export const AOT_TARGETS: { readonly [T in Target]: AotTarget } = {
-  webgpu: { spec: async () => webgpuSpec(WEBGPU_DEFAULT_LIMITS), requires: webgpuRequires },
+  webgpu: {
+    spec: async (o) => webgpuSpec({ ...WEBGPU_DEFAULT_LIMITS, maxStorageBufferBindingSize: o?.webgpuMaxBindingBytes ?? WEBGPU_DEFAULT_LIMITS.maxStorageBufferBindingSize }),
+    requires: webgpuRequires,
+  },
   // Exact FP32 matmuls: the plan runs on every compute capability NVRTC targets at load time.
   cuda: { spec: async () => (await import('../codegen/cuda-spec.js')).cudaSpec({ matmul: 'exact' }), requires: cudaRequires },
   cpu: {

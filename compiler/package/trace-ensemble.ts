@@ -46,13 +46,17 @@ function checkNames(state: StackedState, inputs: readonly InputDecl[], members: 
   }
 }
 
-/** The traced function of the whole ensemble: every member's forward on its slice of the inputs, stacked on axis 0. */
-export function traceEnsemble(model: Module, state: StackedState, inputs: readonly InputDecl[], members: number, label: string): TracedEnsemble {
+/**
+ * The traced function of the whole ensemble: every member's forward on its slice of the inputs, stacked
+ * on axis 0. With chunkSize, members run in chunks of that many (so stacked weights too large for one
+ * device binding are split where the chunks slice them).
+ */
+export function traceEnsemble(model: Module, state: StackedState, inputs: readonly InputDecl[], members: number, label: string, chunkSize?: number): TracedEnsemble {
   checkNames(state, inputs, members);
   const paramNames = Object.keys(state.params);
   const bufferNames = Object.keys(state.buffers);
   const member = (p: Record<string, Tensor>, b: Record<string, Tensor>, ...xs: Tensor[]): unknown => functionalCall(model, [p, b], xs);
-  const ensemble = vmap(member, [0, 0, ...inputs.map((i) => i.inDim)]);
+  const ensemble = vmap(member, [0, 0, ...inputs.map((i) => i.inDim)], 0, chunkSize === undefined ? {} : { chunkSize });
   const specs = [
     ...paramNames.map((n) => ({ name: n, shape: state.params[n]!.shape, dtype: state.params[n]!.dtype })),
     ...bufferNames.map((n) => ({ name: n, shape: state.buffers[n]!.shape, dtype: state.buffers[n]!.dtype })),

@@ -7,7 +7,7 @@ import { buildPackage, type BuildResult } from '../../compiler/package/build.js'
 import { BackendError } from '../../ir/errors.js';
 import { loadPackage } from '../../runtime/package/load.js';
 import { closeness } from '../helpers/reference.js';
-import { TwoHeads } from './fixtures/models.js';
+import { Tiny, TwoHeads } from './fixtures/models.js';
 import { staticImports, tempDir } from './helpers.js';
 
 const dir = tempDir('vmapc-targets-');
@@ -77,5 +77,30 @@ describe('a package for webgpu, cpu and cuda', () => {
     const auto = await runOn('auto');
     if (!cudaHere) expect(['webgpu', 'cpu']).toContain(auto.target);
     expect(auto.y.logits.length).toBe(3 * 4 * 3);
+  });
+});
+
+describe('chunked members', () => {
+  it('a stacked weight larger than one binding is stored in pieces and gives the same result', async () => {
+    const inputs = [{ name: 'x', dtype: 'f32' as const, shape: [3, 4], inDim: null }];
+    const base = { cls: Tiny, module: 'Tiny', source: 'test/package/fixtures/models.ts', members: 4, init: { kind: 'seed' as const, seed: 9 }, inputs, targets: ['webgpu' as const] };
+    const whole = await buildPackage({ ...base, out: path.join(dir, 'whole') });
+    // 160-byte bindings: fc.weight [4, 3, 4] (48 words) does not fit one; in chunks of 2 members it is two pieces of 24.
+    const chunked = await buildPackage({ ...base, out: path.join(dir, 'chunked'), chunkSize: 2, internal: { webgpuMaxBindingBytes: 160 } });
+    const weight = chunked.manifest.targets.webgpu!.plan.inputs.find((t) => t.name === 'fc.weight')!;
+    expect(weight.pieces?.map((p) => [p.start, p.end])).toEqual([[0, 24], [24, 48]]);
+    expect(chunked.manifest.targets.webgpu!.requires.maxStorageBufferBindingSize).toBeLessThanOrEqual(160);
+    expect(whole.manifest.targets.webgpu!.plan.inputs.find((t) => t.name === 'fc.weight')!.pieces).toBeUndefined();
+    const xs = Float32Array.from({ length: 12 }, (_, i) => i - 6);
+    const results: Float32Array[] = [];
+    for (const folder of ['whole', 'chunked']) {
+      const ens = await loadPackage(path.join(dir, folder), { target: 'webgpu' });
+      try {
+        results.push((await ens.run({ x: xs })) as Float32Array);
+      } finally {
+        ens.destroy();
+      }
+    }
+    expect(Array.from(results[1]!)).toEqual(Array.from(results[0]!));
   });
 });
