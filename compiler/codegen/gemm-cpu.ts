@@ -52,8 +52,10 @@ export const problemKey = (p: GemmProblem): string =>
 /** Sensible tiles without measuring: nt when the layout allows it, else an nn tile that fills the registers. */
 export function defaultTiles(p: GemmProblem, vlen: number, threads = 2): GemmTiles {
   const micro: MicroKind = p.nt && p.k >= vlen ? 'nt' : 'nn';
-  const mr = micro === 'nt' ? 4 : vlen >= 16 ? 8 : 6;
-  const nr = micro === 'nt' ? Math.min(6, vlen) : 2;
+  // AVX-512 has 32 vector registers, AVX2 and SSE 16: the tile's accumulators must fit with room to load.
+  const wide = vlen >= 16;
+  const mr = micro === 'nt' ? (wide ? 4 : 3) : wide ? 8 : 6;
+  const nr = micro === 'nt' ? (wide ? 6 : 4) : 2;
   return { micro, mr, nr, mb: rowsPerTask(p, mr, threads), kc: Math.min(p.k, 256) };
 }
 

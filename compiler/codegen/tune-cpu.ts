@@ -20,8 +20,9 @@ export function candidates(p: GemmProblem, vlen: number, threads: number): GemmT
   const regs = vlen >= 16 ? 32 : 16;
   const out: GemmTiles[] = [];
   if (p.nt && p.k >= vlen) {
-    for (const [mr, nr] of [[4, 6], [4, 4], [6, 4], [3, 8], [2, 8], [2, 4]] as const) {
-      if (nr > vlen || mr * nr + mr + nr > regs) continue;
+    for (const [mr, nr] of [[4, 6], [4, 4], [6, 4], [3, 8], [2, 8], [3, 4], [2, 6], [2, 4]] as const) {
+      // Accumulators, one operand's vectors kept in registers, and one for the other's load.
+      if (2 ** Math.ceil(Math.log2(nr)) > vlen || mr * nr + Math.min(mr, nr) + 1 > regs) continue;
       for (const kc of new Set([p.k, Math.min(p.k, 256)])) out.push({ micro: 'nt', mr, nr, mb: rowsPerTask(p, mr, threads), kc });
     }
   }

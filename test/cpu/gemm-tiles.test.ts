@@ -17,44 +17,47 @@ import { closeness } from '../helpers/reference.js';
 type Dict = Record<string, Tensor>;
 
 describe('GEMM tiles on the cpu target', () => {
-  it('all candidate tiles (and small k blocks) agree with the reference on ragged shapes', async () => {
-    const tc = findToolchain();
-    // A [2,13,37] times B [2,37,23] (n contiguous: nn) and times Bt^T (k contiguous: nt); pad(A) is not strided (A packed).
-    const problemNn: GemmProblem = { batch: 2, m: 13, n: 23, k: 37, nt: false, nnDirect: true, aDirect: true };
-    const problemNt: GemmProblem = { ...problemNn, nt: true, nnDirect: false };
-    const tiles: GemmTiles[] = [
-      ...candidates(problemNn, tc.vlen, 2),
-      ...candidates(problemNt, tc.vlen, 2),
-      ...candidates({ ...problemNt, k: 4 * tc.vlen - 1 }, tc.vlen, 2).filter((t) => t.micro === 'nn'),
-      { micro: 'nt', mr: 4, nr: 4, mb: 8, kc: 16 },
-      { micro: 'nn', mr: 4, nr: 1, mb: 4, kc: 5 },
-    ];
-    const specs = [
-      { name: 'a', shape: [2, 13, 37], dtype: 'f32' as const },
-      { name: 'b', shape: [2, 37, 23], dtype: 'f32' as const },
-      { name: 'bt', shape: [2, 23, 37], dtype: 'f32' as const },
-    ];
-    const traced = traceFunction('tiles', specs, ([a, b, bt]) => tiles.map((_, i) => {
-      const ai = a!.mul(1 + i / 64);
-      if (i % 3 === 0) return ai.matmul(b!).relu();
-      if (i % 3 === 1) return ai.matmul(bt!.transpose(1, 2)).add(1);
-      return packedA(ai).matmul(b!);
-    }));
-    let call = 0;
-    const plan = buildPlan(traced.graph, cpuSpec({ vlen: tc.vlen, tiles: () => tiles[call++ % tiles.length]! }), { verify: true }).plan;
-    expect(call).toBe(tiles.length);
-    expect(plan.kernels.some((k) => k.source.includes('apack['))).toBe(true);
-    const inputs = specs.map((s) => Tensor.randn(s.shape).data as Float32Array);
-    const ex = CpuNativeExecutor.create(tc, plan);
-    inputs.forEach((d, i) => ex.write(i, d));
-    const got = await ex.run(1);
-    const want = runGraph(traced.graph, inputs, { seed: 1 });
-    got.forEach((g, i) => {
-      const r = closeness(g as Float32Array, want[i] as Float32Array, 1e-4, 1e-4);
-      expect(r.ok, `tiles ${JSON.stringify(tiles[i])}: ${r.worst}`).toBe(true);
+  const tc = findToolchain();
+  // The machine's vector width, and the narrower ones (AVX2 for packages, SSE/NEON): vector extensions run them all.
+  for (const vlen of [...new Set([tc.vlen, 8, 4])]) {
+    it(`all candidate tiles (and small k blocks) agree with the reference on ragged shapes, ${vlen}-float vectors`, async () => {
+      // A [2,13,37] times B [2,37,23] (n contiguous: nn) and times Bt^T (k contiguous: nt); pad(A) is not strided (A packed).
+      const problemNn: GemmProblem = { batch: 2, m: 13, n: 23, k: 37, nt: false, nnDirect: true, aDirect: true };
+      const problemNt: GemmProblem = { ...problemNn, nt: true, nnDirect: false };
+      const tiles: GemmTiles[] = [
+        ...candidates(problemNn, vlen, 2),
+        ...candidates(problemNt, vlen, 2),
+        ...candidates({ ...problemNt, k: 4 * vlen - 1 }, vlen, 2).filter((t) => t.micro === 'nn'),
+        { micro: 'nt', mr: 4, nr: 4, mb: 8, kc: 16 },
+        { micro: 'nn', mr: 4, nr: 1, mb: 4, kc: 5 },
+      ];
+      const specs = [
+        { name: 'a', shape: [2, 13, 37], dtype: 'f32' as const },
+        { name: 'b', shape: [2, 37, 23], dtype: 'f32' as const },
+        { name: 'bt', shape: [2, 23, 37], dtype: 'f32' as const },
+      ];
+      const traced = traceFunction('tiles', specs, ([a, b, bt]) => tiles.map((_, i) => {
+        const ai = a!.mul(1 + i / 64);
+        if (i % 3 === 0) return ai.matmul(b!).relu();
+        if (i % 3 === 1) return ai.matmul(bt!.transpose(1, 2)).add(1);
+        return packedA(ai).matmul(b!);
+      }));
+      let call = 0;
+      const plan = buildPlan(traced.graph, cpuSpec({ vlen, tiles: () => tiles[call++ % tiles.length]! }), { verify: true }).plan;
+      expect(call).toBe(tiles.length);
+      expect(plan.kernels.some((k) => k.source.includes('apack['))).toBe(true);
+      const inputs = specs.map((s) => Tensor.randn(s.shape).data as Float32Array);
+      const ex = CpuNativeExecutor.create(tc, plan);
+      inputs.forEach((d, i) => ex.write(i, d));
+      const got = await ex.run(1);
+      const want = runGraph(traced.graph, inputs, { seed: 1 });
+      got.forEach((g, i) => {
+        const r = closeness(g as Float32Array, want[i] as Float32Array, 1e-4, 1e-4);
+        expect(r.ok, `tiles ${JSON.stringify(tiles[i])}: ${r.worst}`).toBe(true);
+      });
+      ex.destroy();
     });
-    ex.destroy();
-  });
+  }
 
   it('the tile search measures a large enough GEMM once and caches the choice on disk', async () => {
     const cacheDir = mkdtempSync(path.join(tmpdir(), 'vmapc-tiles-'));
