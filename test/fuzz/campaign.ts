@@ -77,6 +77,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       found.push({ index: k, program: p, verdict: v });
       log(`graph ${k} FAILED (${signatureOf(v.failures)}): ${describeProgram(p)}`);
     }
+    if ((k + 1) % 50 === 0) log(`${k + 1} graphs, ${found.length} failed, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     return true; // failures are collected, then shrunk one by one below
   });
   await fc.check(prop, { seed: options.seed, numRuns: options.graphs });
