@@ -72,6 +72,8 @@ function measure(tc: Toolchain, todo: readonly Found[], arenaWords: readonly num
     'int main(void) {',
     '#ifdef _OPENMP',
     `  omp_set_num_threads(${threads});`,
+    '#elif defined(VMAPC_HAVE_POOL)',
+    `  vmapc_pool.want = ${threads};`,
     '#endif',
     `  static float* a[${arenaWords.length}];`,
     ...arenaWords.map((w, i) => `  a[${i}] = (float*)calloc(${Math.max(w, 1) + 64}, 4);`),
@@ -119,7 +121,7 @@ export function tunedTiles(tc: Toolchain, graph: Graph, options: CpuOptions, spe
   };
   const built = buildPlan(graph, recording);
   const file = path.join(tc.cacheDir, 'tiles.json');
-  const machine = hashOf(tc.cpuModel, tc.cc, tc.version, tc.flags.join(' '), String(threads));
+  const machine = hashOf(tc.cpuModel, tc.cc, tc.version, tc.flags.join(' '), String(threads), tc.openmp ? 'openmp' : 'pthreads');
   const cache = readCache(file);
   const entries = { ...(cache[machine] ?? {}) };
   const todo = found.filter((f, i) => flopsOf(f.problem) >= TUNE_MIN_FLOPS && !entries[problemKey(f.problem)] && found.findIndex((g) => problemKey(g.problem) === problemKey(f.problem)) === i);

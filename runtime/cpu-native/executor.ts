@@ -61,7 +61,7 @@ export class CpuNativeExecutor implements Executor {
       new Uint8Array(arena.buffer, arena.byteOffset + c.ref.offset * 4, c.data.byteLength).set(new Uint8Array(c.data.buffer, c.data.byteOffset, c.data.byteLength));
     }
     const n = lib.setThreads(threads ?? defaultThreads ?? 0);
-    this.description = `${tc.cpuModel}, ${n} thread${n === 1 ? '' : 's'}${tc.openmp ? ' (OpenMP)' : ''}, ${tc.isa}, ${tc.version}`;
+    this.description = `${tc.cpuModel}, ${n} thread${n === 1 ? '' : 's'} (${tc.openmp ? 'OpenMP' : 'pthreads'}), ${tc.isa}, ${tc.version}`;
   }
 
   static create(tc: Toolchain, plan: ExecutionPlan, threads?: number): CpuNativeExecutor {

@@ -14,7 +14,7 @@ const EXPORT = '__attribute__((visibility("default")))';
 
 /** The C text of a plan's library: each kernel, then `vmapc_run(seed, arena0, arena1, ...)`. */
 export function librarySource(plan: ExecutionPlan): LibrarySource {
-  const parts: string[] = ['/* vmapc CPU library: one function per kernel, and vmapc_run for the whole plan. */', '#include <stdint.h>', '#ifdef _OPENMP', '#include <omp.h>', '#endif'];
+  const parts: string[] = ['/* vmapc CPU library: one function per kernel, and vmapc_run for the whole plan. */', '#include <stdint.h>', '#include <unistd.h>', '#ifdef _OPENMP', '#include <omp.h>', '#endif'];
   const starts: number[] = [];
   let line = parts.length;
   for (const k of plan.kernels) {
@@ -28,6 +28,10 @@ export function librarySource(plan: ExecutionPlan): LibrarySource {
     '#ifdef _OPENMP',
     '  if (n > 0) omp_set_num_threads(n);',
     '  return omp_get_max_threads();',
+    '#elif defined(VMAPC_HAVE_POOL)',
+    '  if (n <= 0 && vmapc_pool.want <= 0) n = (int32_t)sysconf(_SC_NPROCESSORS_ONLN);',
+    '  if (n > 0) vmapc_pool.want = n;',
+    '  return vmapc_pool.want;',
     '#else',
     '  (void)n;',
     '  return 1;',

@@ -19,6 +19,8 @@ export interface CpuOptions {
   readonly threads?: number;
   /** Measure tile sizes per GEMM shape (cached on disk). Default true; small GEMMs always use defaults. */
   readonly tune?: boolean;
+  /** Use OpenMP when `cc -fopenmp` works (default); false runs tasks on vmapc's own pthread pool. */
+  readonly openmp?: boolean;
 }
 
 export interface Toolchain {
@@ -70,7 +72,7 @@ export function findToolchain(options: CpuOptions = {}): Toolchain {
   if (bad) throw new BackendError(`cpu: the flag ${bad} changes floating-point results; vmapc never compiles with it`);
   const candidates = options.cc ? [options.cc] : [process.env['VMAPC_CC'], process.env['CC'], 'cc', 'gcc', 'clang'].filter((c): c is string => !!c);
   const dir = cacheDir(options.cacheDir);
-  const key = JSON.stringify([candidates, flags, dir]);
+  const key = JSON.stringify([candidates, flags, dir, options.openmp]);
   const known = probes.get(key);
   if (known) return known;
   const tried: string[] = [];
@@ -86,8 +88,8 @@ export function findToolchain(options: CpuOptions = {}): Toolchain {
     const has = (m: string): boolean => new RegExp(`^#define ${m} `, 'm').test(macros.stdout);
     const vlen = has('__AVX512F__') ? 16 : has('__AVX__') ? 8 : 4;
     const isa = [has('__AVX512F__') ? 'AVX-512' : has('__AVX2__') ? 'AVX2' : has('__AVX__') ? 'AVX' : has('__ARM_NEON') ? 'NEON' : has('__SSE2__') ? 'SSE2' : 'scalar', has('__FMA__') ? 'FMA' : ''].filter(Boolean).join(' + ');
-    const omp = spawnSync(cc, ['-fopenmp', '-x', 'c', '-', '-fsyntax-only'], { input: '#include <omp.h>\nint main(void) { return omp_get_max_threads(); }\n', encoding: 'utf8' });
-    const tc: Toolchain = { cc, version, flags, openmp: omp.status === 0, vlen, isa, cacheDir: dir, cpuModel: cpuModel() };
+    const omp = options.openmp === false ? undefined : spawnSync(cc, ['-fopenmp', '-x', 'c', '-', '-fsyntax-only'], { input: '#include <omp.h>\nint main(void) { return omp_get_max_threads(); }\n', encoding: 'utf8' });
+    const tc: Toolchain = { cc, version, flags, openmp: omp?.status === 0, vlen, isa, cacheDir: dir, cpuModel: cpuModel() };
     probes.set(key, tc);
     return tc;
   }
@@ -99,7 +101,7 @@ export function findToolchain(options: CpuOptions = {}): Toolchain {
 
 /** Every flag of a library build. */
 export function buildFlags(tc: Toolchain): string[] {
-  return [...tc.flags, '-std=gnu11', '-fPIC', '-shared', '-fvisibility=hidden', '-fno-math-errno', ...(tc.openmp ? ['-fopenmp'] : []), '-w'];
+  return [...tc.flags, '-std=gnu11', '-fPIC', '-shared', '-fvisibility=hidden', '-fno-math-errno', tc.openmp ? '-fopenmp' : '-pthread', '-w'];
 }
 
 export function hashOf(...parts: string[]): string {

@@ -56,6 +56,19 @@ describe('the cpu target', () => {
     }
   });
 
+  it('without OpenMP, tasks run on the pthread pool with the same results', async () => {
+    const { f, params, buffers } = mlpEnsemble(5);
+    const x = Tensor.randn([9, 784]);
+    const ens = await compile(f, { target: 'cpu', example: [params, buffers, x], cpu: { openmp: false, threads: 2 } });
+    try {
+      expect(ens.device).toMatch(/2 threads \(pthreads\)/);
+      expect(ens.kernels[0]!.source).toContain('vmapc_parallel(');
+      for (let i = 0; i < 3; i++) expectClose((await ens.run(params, buffers, x)).toArray(), f(params, buffers, x).toArray(), 1e-4, 1e-5);
+    } finally {
+      ens.destroy();
+    }
+  });
+
   it('refuses flags that change floating-point results', async () => {
     const { f, params, buffers } = mlpEnsemble(1);
     const x = Tensor.randn([1, 784]);

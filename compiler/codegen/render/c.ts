@@ -187,23 +187,131 @@ export function cSignature(kernel: Kernel): string {
 }
 
 /**
+ * Without OpenMP, parallel task loops run on this pool: persistent pthreads that sleep between jobs,
+ * tasks handed out by an atomic counter, the calling thread working too.
+ */
+const POOL = `#ifndef _OPENMP
+#include <pthread.h>
+typedef void (*vmapc_task_fn)(const void* ctx, int32_t t);
+static struct {
+  pthread_mutex_t mu;
+  pthread_cond_t go, done;
+  int32_t want, workers, active;
+  unsigned long gen;
+  vmapc_task_fn fn;
+  const void* ctx;
+  int32_t n, next;
+} vmapc_pool = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0, 0, 0, 0 };
+static void vmapc_pool_work(void) {
+  for (;;) {
+    const int32_t t = __atomic_fetch_add(&vmapc_pool.next, 1, __ATOMIC_RELAXED);
+    if (t >= vmapc_pool.n) return;
+    vmapc_pool.fn(vmapc_pool.ctx, t);
+  }
+}
+static void* vmapc_pool_worker(void* arg) {
+  const int32_t index = (int32_t)(intptr_t)arg;
+  unsigned long seen = 0;
+  pthread_mutex_lock(&vmapc_pool.mu);
+  for (;;) {
+    while (vmapc_pool.gen == seen) pthread_cond_wait(&vmapc_pool.go, &vmapc_pool.mu);
+    seen = vmapc_pool.gen;
+    const int joins = index < vmapc_pool.want - 1;
+    pthread_mutex_unlock(&vmapc_pool.mu);
+    if (joins) vmapc_pool_work();
+    pthread_mutex_lock(&vmapc_pool.mu);
+    if (--vmapc_pool.active == 0) pthread_cond_signal(&vmapc_pool.done);
+  }
+  return 0;
+}
+static void vmapc_parallel(int32_t n, vmapc_task_fn fn, const void* ctx) {
+  if (vmapc_pool.want <= 1 || n <= 1) {
+    for (int32_t t = 0; t < n; t++) fn(ctx, t);
+    return;
+  }
+  pthread_mutex_lock(&vmapc_pool.mu);
+  while (vmapc_pool.workers < vmapc_pool.want - 1) {
+    pthread_t th;
+    if (pthread_create(&th, 0, vmapc_pool_worker, (void*)(intptr_t)vmapc_pool.workers) != 0) break;
+    pthread_detach(th);
+    vmapc_pool.workers++;
+  }
+  vmapc_pool.fn = fn;
+  vmapc_pool.ctx = ctx;
+  vmapc_pool.n = n;
+  vmapc_pool.next = 0;
+  vmapc_pool.active = vmapc_pool.workers;
+  vmapc_pool.gen++;
+  pthread_cond_broadcast(&vmapc_pool.go);
+  pthread_mutex_unlock(&vmapc_pool.mu);
+  vmapc_pool_work();
+  pthread_mutex_lock(&vmapc_pool.mu);
+  while (vmapc_pool.active > 0) pthread_cond_wait(&vmapc_pool.done, &vmapc_pool.mu);
+  pthread_mutex_unlock(&vmapc_pool.mu);
+}
+#endif`;
+
+/** The helpers, vector types and micro-kernels a rendered body uses, each under its include guard. */
+function preamble(text: string, micro: ReadonlyMap<string, MicroCall>, pool: boolean): string[] {
+  const lines = [guarded('PRELUDE', PRELUDE)];
+  for (const [name, code] of Object.entries(HELPERS)) if (text.includes(`${name}(`) || (name === 'vmapc_uniform' && text.includes('vmapc_normal('))) lines.push(guarded(name, code));
+  if (pool) lines.push(guarded('POOL', POOL));
+  for (const v of new Set([...micro.values()].map((c) => c.shape.vlen))) lines.push(guarded(`VEC${v}`, vectorPrelude(v)));
+  for (const name of new Set([...micro.values()].map((c) => microName(c.shape)))) lines.push(guarded(name, microSource(name)));
+  return lines;
+}
+
+const isTaskLoop = (s: Stmt | undefined): s is Extract<Stmt, { k: 'for' }> =>
+  !!s && s.k === 'for' && !!s.parallel && s.start.k === 'lit' && s.start.v === 0 && s.step.k === 'lit' && s.step.v === 1;
+
+/**
  * Renders a kernel as a C translation unit: the prelude and helpers it uses (each under an include
- * guard, so the kernels of a plan concatenate into one library) and the kernel function.
+ * guard, so the kernels of a plan concatenate into one library) and the kernel function. A body that
+ * is one parallel task loop becomes a task function, run by OpenMP or (without it) by a pthread pool;
+ * each task's scratch (the kernel's shared arrays) is its own.
  */
 export function renderC(kernel: Kernel): string {
   const micro = isCpuKernel(kernel) ? kernel.micro : new Map<string, MicroCall>();
+  const bindings = new Set(kernel.bindings.map((b) => b.name));
+  const scratch = (ind: string): string[] => kernel.shared.map((a) => `${ind}${TYPE[a.t]} ${a.name}[${a.size}] __attribute__((aligned(64)));`);
+  const head = `/* vmapc kernel ${kernel.name}: ${kernel.label} */`;
+  const only = kernel.body.length === 1 ? kernel.body[0] : undefined;
+  if (isTaskLoop(only)) {
+    const printer = new CPrinter(bindings, [], micro);
+    const text = printer.stmts(only.body, '  ').join('\n');
+    const ctx = `${kernel.name}_ctx`, task = `${kernel.name}_task`;
+    const fields = [...kernel.bindings.map((b) => `float* ${b.name};`), 'uint32_t seed;'];
+    const end = printer.expr(only.end);
+    return [
+      head,
+      ...preamble(text, micro, true),
+      `struct ${ctx} { ${fields.join(' ')} };`,
+      `static void ${task}(const void* ctx_, int32_t ${only.v}) {`,
+      `  const struct ${ctx}* c_ = (const struct ${ctx}*)ctx_;`,
+      ...kernel.bindings.map((b) => `  float* restrict ${b.name} = c_->${b.name};`),
+      `  const uint32_t seed = c_->seed;`,
+      '  (void)seed;',
+      ...scratch('  '),
+      text,
+      '}',
+      `${cSignature(kernel)} {`,
+      `  const struct ${ctx} c_ = { ${[...kernel.bindings.map((b) => b.name), 'seed'].join(', ')} };`,
+      '#ifdef _OPENMP',
+      '  #pragma omp parallel for schedule(dynamic, 1)',
+      `  for (int32_t t_ = 0; t_ < ${end}; t_++) ${task}(&c_, t_);`,
+      '#else',
+      `  vmapc_parallel(${end}, ${task}, &c_);`,
+      '#endif',
+      '}',
+      '',
+    ].join('\n');
+  }
   const top = !hasParallel(kernel.body);
-  const printer = new CPrinter(new Set(kernel.bindings.map((b) => b.name)), top ? [] : kernel.shared, micro);
-  const body = printer.stmts(kernel.body, '  ');
-  const text = body.join('\n');
-  const lines = [`/* vmapc kernel ${kernel.name}: ${kernel.label} */`, guarded('PRELUDE', PRELUDE)];
-  for (const [name, code] of Object.entries(HELPERS)) if (text.includes(`${name}(`) || (name === 'vmapc_uniform' && text.includes('vmapc_normal('))) lines.push(guarded(name, code));
-  const vlens = new Set([...micro.values()].map((c) => c.shape.vlen));
-  for (const v of vlens) lines.push(guarded(`VEC${v}`, vectorPrelude(v)));
-  for (const name of new Set([...micro.values()].map((c) => microName(c.shape)))) lines.push(guarded(name, microSource(name)));
-  lines.push(`${cSignature(kernel)} {`);
+  const printer = new CPrinter(bindings, top ? [] : kernel.shared, micro);
+  const text = printer.stmts(kernel.body, '  ').join('\n');
+  const lines = [head, ...preamble(text, micro, false), `${cSignature(kernel)} {`];
   if (!kernel.usesSeed) lines.push('  (void)seed;');
-  if (top) for (const a of kernel.shared) lines.push(`  ${TYPE[a.t]} ${a.name}[${a.size}] __attribute__((aligned(64)));`);
+  if (top) lines.push(...scratch('  '));
   lines.push(text, '}', '');
   return lines.join('\n');
 }

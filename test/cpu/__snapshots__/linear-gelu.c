@@ -13,6 +13,69 @@ static inline int32_t vmapc_mini(int32_t a, int32_t b) { return a < b ? a : b; }
 #define VMAPC_HAVE_vmapc_maxi
 static inline int32_t vmapc_maxi(int32_t a, int32_t b) { return a > b ? a : b; }
 #endif
+#ifndef VMAPC_HAVE_POOL
+#define VMAPC_HAVE_POOL
+#ifndef _OPENMP
+#include <pthread.h>
+typedef void (*vmapc_task_fn)(const void* ctx, int32_t t);
+static struct {
+  pthread_mutex_t mu;
+  pthread_cond_t go, done;
+  int32_t want, workers, active;
+  unsigned long gen;
+  vmapc_task_fn fn;
+  const void* ctx;
+  int32_t n, next;
+} vmapc_pool = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0, 0, 0, 0 };
+static void vmapc_pool_work(void) {
+  for (;;) {
+    const int32_t t = __atomic_fetch_add(&vmapc_pool.next, 1, __ATOMIC_RELAXED);
+    if (t >= vmapc_pool.n) return;
+    vmapc_pool.fn(vmapc_pool.ctx, t);
+  }
+}
+static void* vmapc_pool_worker(void* arg) {
+  const int32_t index = (int32_t)(intptr_t)arg;
+  unsigned long seen = 0;
+  pthread_mutex_lock(&vmapc_pool.mu);
+  for (;;) {
+    while (vmapc_pool.gen == seen) pthread_cond_wait(&vmapc_pool.go, &vmapc_pool.mu);
+    seen = vmapc_pool.gen;
+    const int joins = index < vmapc_pool.want - 1;
+    pthread_mutex_unlock(&vmapc_pool.mu);
+    if (joins) vmapc_pool_work();
+    pthread_mutex_lock(&vmapc_pool.mu);
+    if (--vmapc_pool.active == 0) pthread_cond_signal(&vmapc_pool.done);
+  }
+  return 0;
+}
+static void vmapc_parallel(int32_t n, vmapc_task_fn fn, const void* ctx) {
+  if (vmapc_pool.want <= 1 || n <= 1) {
+    for (int32_t t = 0; t < n; t++) fn(ctx, t);
+    return;
+  }
+  pthread_mutex_lock(&vmapc_pool.mu);
+  while (vmapc_pool.workers < vmapc_pool.want - 1) {
+    pthread_t th;
+    if (pthread_create(&th, 0, vmapc_pool_worker, (void*)(intptr_t)vmapc_pool.workers) != 0) break;
+    pthread_detach(th);
+    vmapc_pool.workers++;
+  }
+  vmapc_pool.fn = fn;
+  vmapc_pool.ctx = ctx;
+  vmapc_pool.n = n;
+  vmapc_pool.next = 0;
+  vmapc_pool.active = vmapc_pool.workers;
+  vmapc_pool.gen++;
+  pthread_cond_broadcast(&vmapc_pool.go);
+  pthread_mutex_unlock(&vmapc_pool.mu);
+  vmapc_pool_work();
+  pthread_mutex_lock(&vmapc_pool.mu);
+  while (vmapc_pool.active > 0) pthread_cond_wait(&vmapc_pool.done, &vmapc_pool.mu);
+  pthread_mutex_unlock(&vmapc_pool.mu);
+}
+#endif
+#endif
 #ifndef VMAPC_HAVE_VEC16
 #define VMAPC_HAVE_VEC16
 typedef float vmapc_f16 __attribute__((vector_size(64)));
@@ -80,39 +143,52 @@ static inline void vmapc_nn_8x2_v16(float* restrict acc, int32_t ldacc, const fl
   vmapc_f16_st(acc + 7 * ldacc + 16, c7_1);
 }
 #endif
-void k0_matmul(float* restrict arena0, float* restrict arena1, float* restrict arena2, float* restrict arena3, uint32_t seed) {
+struct k0_matmul_ctx { float* arena0; float* arena1; float* arena2; float* arena3; uint32_t seed; };
+static void k0_matmul_task(const void* ctx_, int32_t t0) {
+  const struct k0_matmul_ctx* c_ = (const struct k0_matmul_ctx*)ctx_;
+  float* restrict arena0 = c_->arena0;
+  float* restrict arena1 = c_->arena1;
+  float* restrict arena2 = c_->arena2;
+  float* restrict arena3 = c_->arena3;
+  const uint32_t seed = c_->seed;
   (void)seed;
-  #pragma omp parallel for schedule(dynamic, 1)
-  for (int32_t t0 = 0; t0 < 4; t0 += 1) {
-    float acc[1024] __attribute__((aligned(64)));
-    float bpack[256] __attribute__((aligned(64)));
-    const int32_t m0 = 0;
-    const int32_t mb = vmapc_mini(32, (32 - m0));
-    for (int32_t nc1 = 0; nc1 < 16; nc1 += 32) {
-      const int32_t nc = vmapc_mini(32, (16 - nc1));
-      for (int32_t z2 = 0; z2 < 1024; z2 += 1) {
-        acc[z2] = 0.0f;
-      }
-      for (int32_t n3 = nc1; n3 < (nc1 + nc); n3 += 32) {
-        const int32_t nr = vmapc_mini(32, (16 - n3));
-        for (int32_t kk4 = 0; kk4 < 8; kk4 += 1) {
-          for (int32_t j5 = 0; j5 < 32; j5 += 1) {
-            const float v6 = arena0[(((t0 * 128) + (vmapc_maxi(vmapc_mini((n3 + j5), 15), 0) * 8)) + kk4)];
-            bpack[((kk4 * 32) + j5)] = (((n3 + j5) < 16) ? v6 : 0.0f);
-          }
-        }
-        for (int32_t m17 = 0; m17 < mb; m17 += 8) {
-          vmapc_nn_8x2_v16(acc + ((m17 * 32) + (n3 - nc1)), 32, arena2 + ((m0 + m17) * 8), 8, 1, bpack + 0, 32, 8, vmapc_mini(8, (mb - m17)));
+  float acc[1024] __attribute__((aligned(64)));
+  float bpack[256] __attribute__((aligned(64)));
+  const int32_t m0 = 0;
+  const int32_t mb = vmapc_mini(32, (32 - m0));
+  for (int32_t nc1 = 0; nc1 < 16; nc1 += 32) {
+    const int32_t nc = vmapc_mini(32, (16 - nc1));
+    for (int32_t z2 = 0; z2 < 1024; z2 += 1) {
+      acc[z2] = 0.0f;
+    }
+    for (int32_t n3 = nc1; n3 < (nc1 + nc); n3 += 32) {
+      const int32_t nr = vmapc_mini(32, (16 - n3));
+      for (int32_t kk4 = 0; kk4 < 8; kk4 += 1) {
+        for (int32_t j5 = 0; j5 < 32; j5 += 1) {
+          const float v6 = arena0[(((t0 * 128) + (vmapc_maxi(vmapc_mini((n3 + j5), 15), 0) * 8)) + kk4)];
+          bpack[((kk4 * 32) + j5)] = (((n3 + j5) < 16) ? v6 : 0.0f);
         }
       }
-      for (int32_t i11 = 0; i11 < mb; i11 += 1) {
-        for (int32_t j12 = 0; j12 < nc; j12 += 1) {
-          const float v13 = arena1[((t0 * 16) + (nc1 + j12))];
-          const float v14 = (acc[((i11 * 32) + j12)] + v13);
-          const float v15 = (0.5f * v14 * (1.0f + erff(v14 * 0.707106781f)));
-          arena3[((((t0 * 32) + (m0 + i11)) * 16) + (nc1 + j12))] = v15;
-        }
+      for (int32_t m17 = 0; m17 < mb; m17 += 8) {
+        vmapc_nn_8x2_v16(acc + ((m17 * 32) + (n3 - nc1)), 32, arena2 + ((m0 + m17) * 8), 8, 1, bpack + 0, 32, 8, vmapc_mini(8, (mb - m17)));
+      }
+    }
+    for (int32_t i11 = 0; i11 < mb; i11 += 1) {
+      for (int32_t j12 = 0; j12 < nc; j12 += 1) {
+        const float v13 = arena1[((t0 * 16) + (nc1 + j12))];
+        const float v14 = (acc[((i11 * 32) + j12)] + v13);
+        const float v15 = (0.5f * v14 * (1.0f + erff(v14 * 0.707106781f)));
+        arena3[((((t0 * 32) + (m0 + i11)) * 16) + (nc1 + j12))] = v15;
       }
     }
   }
+}
+void k0_matmul(float* restrict arena0, float* restrict arena1, float* restrict arena2, float* restrict arena3, uint32_t seed) {
+  const struct k0_matmul_ctx c_ = { arena0, arena1, arena2, arena3, seed };
+#ifdef _OPENMP
+  #pragma omp parallel for schedule(dynamic, 1)
+  for (int32_t t_ = 0; t_ < 4; t_++) k0_matmul_task(&c_, t_);
+#else
+  vmapc_parallel(4, k0_matmul_task, &c_);
+#endif
 }
