@@ -104,8 +104,8 @@ export interface LoadOptions {
   readonly dawn?: unknown;
   /** Node, cpu and cuda targets: the koffi npm package, found like dawn by default. */
   readonly koffi?: unknown;
-  /** The cpu target: the C compiler (default $VMAPC_CC, $CC, cc, gcc, clang), its flags (default -O3 -march=native), where built libraries are cached, threads. */
-  readonly cpu?: { readonly cc?: string; readonly flags?: readonly string[]; readonly cacheDir?: string; readonly threads?: number };
+  /** The cpu target: the C compiler (default $VMAPC_CC, $CC, cc, gcc, clang), its flags (default -O3 -march=native), where built libraries are cached, threads, OpenMP or vmapc's thread pool. */
+  readonly cpu?: { readonly cc?: string; readonly flags?: readonly string[]; readonly cacheDir?: string; readonly threads?: number; readonly openmp?: boolean };
   /** The cuda target: the device ordinal (default 0, or $VMAPC_CUDA_DEVICE). */
   readonly cuda?: { readonly device?: number };
 }
