@@ -59,6 +59,9 @@ describe('layers on the cpu target', () => {
     await checkLayer(() => new nn.Sequential(new nn.Linear(4, 7), new nn.Softmax(-1)), [3, 4]);
     await checkLayer(() => new nn.Sequential(new nn.Linear(4, 7), new nn.LogSoftmax(1)), [3, 4], { perMember: true });
   });
+  it('Linear wider than one accumulator block (columns split into blocks per task)', async () => {
+    await checkLayer(() => new nn.Linear(20, 600), [64, 20], { M: 4 });
+  });
   it('Linear with ragged tiles (rows, columns and k not multiples of the micro-tile)', async () => {
     await checkLayer(() => new nn.Linear(37, 23), [13, 37], { M: 2 });
     await checkLayer(() => new nn.Linear(37, 23), [13, 37], { M: 2, perMember: true });
