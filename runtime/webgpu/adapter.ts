@@ -62,7 +62,8 @@ async function deviceFor(adapter: GPUAdapter): Promise<GPUDevice> {
   return adapter.requestDevice({ requiredLimits });
 }
 
-const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof navigator === 'undefined';
+// Node 21+ has a global navigator too (without gpu), so Node is recognised by process.versions.
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
 let nodeGpu: Promise<{ create: (flags: string[]) => GPU; globals: object }> | undefined;
 
