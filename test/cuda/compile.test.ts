@@ -40,7 +40,7 @@ describe.skipIf('missing' in tools)('CUDA C for sm_90 (nvcc -ptx, ptxas)', () =>
   it('TF32 plans use tensor cores for the matmuls that fit a fragment; exact plans never do', () => {
     const mma = cases.filter((c) => c.b.plan.kernels.some((k) => k.label.endsWith('(tf32 mma)')));
     expect(mma.every((c) => c.mode === 'tf32')).toBe(true);
-    expect(mma.map((c) => c.b.c.name)).toEqual(expect.arrayContaining(['Linear 40 -> 72 (tensor-core tiles)', 'tutorial_mlp', 'tutorial_mlp_per_member']));
+    expect(mma.map((c) => c.b.c.name)).toEqual(expect.arrayContaining(['Linear 40 -> 72 (tensor-core sized tiles)', 'tutorial_mlp', 'tutorial_mlp_per_member']));
     const entry = `${mma[0]!.prefix}_${mma[0]!.b.plan.kernels.find((k) => k.label.endsWith('(tf32 mma)'))!.entry}`;
     const body = build.ptx.slice(build.ptx.indexOf(`.entry ${entry}`));
     expect(body.slice(0, body.indexOf('\n}\n'))).toMatch(/mma\.sync\.aligned\.m16n8k8\.row\.col\.f32\.tf32\.tf32\.f32/);
