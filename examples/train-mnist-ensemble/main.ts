@@ -1,8 +1,9 @@
-// Trains M=8 digit MLPs as one ensemble on the CPU reference, each with its own seed and learning rate.
+// Trains M=8 digit MLPs as one ensemble with a compiled training step, each with its own seed and learning rate.
 //
 //   npm run train:mnist                       (defaults below)
-//   EPOCHS=2 TRAIN_PER_DIGIT=300 npm run train:mnist
+//   EPOCHS=2 TRAIN_PER_DIGIT=300 TARGET=webgpu npm run train:mnist
 
+import type { CompileTarget } from '../../index.js';
 import { loadDigits } from './data.js';
 import { trainEnsemble } from './train.js';
 
@@ -18,6 +19,7 @@ const config = {
   epochs: env('EPOCHS', 4),
   batchSize: env('BATCH', 64),
   seed: env('SEED', 1),
+  target: (process.env['TARGET'] ?? 'auto') as CompileTarget,
   // Learning rates spread log-uniformly from 3e-4 to 1e-2, one per member.
   lrs: Array.from({ length: members }, (_, i) => 3e-4 * (1e-2 / 3e-4) ** (members === 1 ? 0 : i / (members - 1))),
 };
@@ -26,10 +28,10 @@ const testPerDigit = env('TEST_PER_DIGIT', 200);
 
 const digits = loadDigits({ trainPerDigit, testPerDigit, seed: config.seed });
 console.log(`MNIST digits from the mnist package: ${digits.train.y.shape[0]} for training, ${digits.test.y.shape[0]} held out`);
-console.log(`${members} MLPs 784-${config.hidden}-10, Adam, batch ${config.batchSize} per member, ${config.epochs} epochs, on the CPU reference\n`);
+console.log(`${members} MLPs 784-${config.hidden}-10, Adam, batch ${config.batchSize} per member, ${config.epochs} epochs, target ${config.target}\n`);
 
 const tty = process.stdout.isTTY === true;
-const result = trainEnsemble(digits, {
+const result = await trainEnsemble(digits, {
   ...config,
   report: (text, final) => {
     if (tty) process.stdout.write(`\r${text}${final ? '\n' : ''}`);
@@ -37,6 +39,7 @@ const result = trainEnsemble(digits, {
   },
 });
 
+console.log(`trained on ${result.device}`);
 const { members: accs, ensemble } = result.evaluation;
 console.log('\nmember  seed  lr        held-out accuracy');
 accs.forEach((a, i) => console.log(`${String(i).padStart(6)}  ${String(result.seeds[i]).padStart(4)}  ${config.lrs[i]!.toExponential(2)}  ${(100 * a).toFixed(2)}%`));

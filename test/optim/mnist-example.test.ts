@@ -33,9 +33,9 @@ describe('examples/train-mnist-ensemble', () => {
     r.loss.toArray().forEach((l, m) => expect(l).toBeLessThan(first[m]!));
   });
 
-  it('trains and evaluates a tiny ensemble end to end, reporting progress', () => {
+  it('trains and evaluates a tiny ensemble end to end with a compiled step, reporting progress', async () => {
     const lines: string[] = [];
-    const result = trainEnsemble(digits, { members: 2, hidden: 8, epochs: 1, batchSize: 20, lrs: [1e-3, 1e-2], seed: 4, report: (t, final) => final && lines.push(t) });
+    const result = await trainEnsemble(digits, { members: 2, hidden: 8, epochs: 1, batchSize: 20, lrs: [1e-3, 1e-2], seed: 4, target: 'cpu', report: (t, final) => final && lines.push(t) });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(progressBar(6, 6));
     expect(result.evaluation.members).toHaveLength(2);
