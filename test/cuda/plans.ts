@@ -1,6 +1,7 @@
 // Builds every CUDA test case's plan once per matmul mode (shared by the nvcc and the host-emulator tests).
 
 import type { CudaMatmul } from '../../compiler/codegen/cuda-spec.js';
+import { TRAIN_CASES } from '../helpers/backend-cases.js';
 import { buildCase, LAYER_CASES, REFERENCE_NAMES, referenceCase, type BuiltCase } from './cases.js';
 
 export const MODES: readonly CudaMatmul[] = ['exact', 'tf32'];
@@ -9,5 +10,6 @@ export async function allCases(mode: CudaMatmul): Promise<BuiltCase[]> {
   const out: BuiltCase[] = [];
   for (const make of LAYER_CASES) out.push(await buildCase(make(), mode));
   for (const name of REFERENCE_NAMES) out.push(await buildCase(referenceCase(name), mode));
+  for (const make of TRAIN_CASES) out.push(await buildCase(make(), mode));
   return out;
 }

@@ -1,6 +1,8 @@
 // The ensembles every backend is checked on: each layer vmapped over members, and the torch-reference models.
 
-import { functionalCall, manualSeed, nn, stackModuleState, Tensor, vmap } from '../../index.js';
+import { F, functionalCall, manualSeed, nn, optim, stackModuleState, Tensor, valueAndGrad, vmap } from '../../index.js';
+import { withInitSeed } from '../../compiler/nn/init.js';
+import { Generator } from '../../runtime/rng.js';
 import { MLP, PreNorm, SmallCNN } from '../../examples/models.js';
 import { loadCase } from './reference.js';
 
@@ -104,3 +106,39 @@ export function referenceCase(name: string): EnsembleCase & { readonly expected:
   const fn = vmap(f, [0, 0, c.inputs['x']!.in_dim]);
   return { name, fn: fn as EnsembleCase['fn'], args: [params, buffers, c.io['x']!], rtol: c.rtol, atol: c.atol, kernels, expected: c.io['expected']! };
 }
+
+/**
+ * Whole training steps (forward, backward through vmap(valueAndGrad), optimizer update) as one
+ * function of (state, x, y): what compileTrainStep compiles. Backward graphs use patterns forward
+ * graphs do not (transposed convs, one-hot gathers, reductions over the batch).
+ */
+export const TRAIN_CASES: readonly (() => EnsembleCase)[] = [
+  () => {
+    const M = 3;
+    const models = Array.from({ length: M }, (_, i) => withInitSeed(20 + i, () => new nn.Sequential(new nn.Linear(10, 16), new nn.Tanh(), new nn.Linear(16, 3))));
+    const { params } = stackModuleState(models);
+    const loss = (p: Dict, x: Tensor, y: Tensor): Tensor => F.crossEntropy(functionalCall(models[0]!, p, [x]), y);
+    const step = (s: { params: Dict; opt: optim.AdamState }, x: Tensor, y: Tensor): [{ params: Dict; opt: optim.AdamState }, Tensor] => {
+      const [l, grads] = vmap(valueAndGrad(loss))(s.params, x, y);
+      const r = optim.adam(s.params, grads, s.opt, { lr: [1e-3, 1e-2, 3e-2] });
+      return [{ params: r.params, opt: r.state }, l];
+    };
+    const gen = new Generator(5);
+    const args = [{ params, opt: optim.adamInit(params) }, Tensor.randn([M, 8, 10], { generator: gen }), Tensor.randint(0, 3, [M, 8], { generator: gen })];
+    return { name: 'training step: MLP, cross-entropy, Adam with per-member lr', fn: step as EnsembleCase['fn'], args, rtol: 1e-3, atol: 1e-5 };
+  },
+  () => {
+    const M = 2;
+    const models = Array.from({ length: M }, (_, i) => withInitSeed(30 + i, () => new nn.Sequential(new nn.Conv2d(2, 3, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten(), new nn.Linear(12, 2))));
+    const { params } = stackModuleState(models);
+    const loss = (p: Dict, x: Tensor, y: Tensor): Tensor => F.mseLoss(functionalCall(models[0]!, p, [x]), y);
+    const step = (s: { params: Dict; opt: optim.SGDState }, x: Tensor, y: Tensor): [{ params: Dict; opt: optim.SGDState }, Tensor] => {
+      const [l, grads] = vmap(valueAndGrad(loss))(s.params, x, y);
+      const r = optim.sgd(s.params, grads, s.opt, { lr: [0.05, 0.1], momentum: 0.9 });
+      return [{ params: r.params, opt: r.state }, l];
+    };
+    const gen = new Generator(6);
+    const args = [{ params, opt: optim.sgdInit(params, { lr: [0.05, 0.1], momentum: 0.9 }) }, Tensor.randn([M, 3, 2, 4, 4], { generator: gen }), Tensor.randn([M, 3, 2], { generator: gen })];
+    return { name: 'training step: conv + pool, MSE, SGD with momentum', fn: step as EnsembleCase['fn'], args, rtol: 1e-3, atol: 1e-5 };
+  },
+];
