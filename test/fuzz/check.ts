@@ -96,6 +96,8 @@ export interface CheckOptions {
   readonly backends?: readonly FuzzBackend[];
   /** Collect compile checks here instead of running them now. */
   readonly deferred?: DeferredCheck[];
+  /** @internal Rewrites kernels before the device compiles them (the fuzzer's own test breaks one on purpose). */
+  readonly patchSource?: (kernel: string, source: string) => string;
 }
 
 /** Checks one program; never throws for a disagreement (it is returned as a failure). */
@@ -160,7 +162,8 @@ export async function checkProgram(program: Program, options: CheckOptions = {})
       continue;
     }
     try {
-      const c = await compile(ens.fn, { target: b.target as 'webgpu', example: example as [Record<string, Tensor>, Record<string, Tensor>, ...unknown[]], seed, verify: true });
+      const internal = options.patchSource ? { internal: { patchSource: options.patchSource } } : {};
+      const c = await compile(ens.fn, { target: b.target as 'webgpu', example: example as [Record<string, Tensor>, Record<string, Tensor>, ...unknown[]], seed, verify: true, ...internal });
       try {
         const got = await c.run(...(example as [Record<string, Tensor>, Record<string, Tensor>, ...unknown[]]));
         compared.push(`${b.target} vs ${random ? 'reference' : 'vmap'}`);

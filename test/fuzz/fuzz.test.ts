@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { activeBackends } from './backends.js';
 import { runCampaign } from './campaign.js';
 import { checkProgram } from './check.js';
-import { loadRegressions } from './regressions.js';
+import { loadRegressions, signatureOf } from './regressions.js';
+import { TEMPLATES } from './build.js';
+import { UNARY_OPS } from '../../ir/op.js';
 
 const backends = activeBackends(process.env['FUZZ_BACKENDS']?.split(','));
 
@@ -16,6 +18,18 @@ describe('fuzz regressions (shrunk graphs that once disagreed)', () => {
       expect(v.compared.length + v.refused.length).toBeGreaterThan(0);
     });
   }
+});
+
+describe('the fuzzer notices a wrong kernel', () => {
+  it('a sigmoid off by 1% on WebGPU is a failure of kind "webgpu vs vmap"', async () => {
+    const program = { members: 3, mode: 'eval', randomness: 'error', dataSeed: 3, inputs: [{ dims: [4], kind: 0, mapping: 0, axis: 0, bound: 1 }], nest: 0, prefixDims: false, steps: [], outputs: [{ value: 0, dim: 0 }] } as const;
+    const sigmoid = { ...program, steps: [{ op: TEMPLATES.findIndex((t) => t.name === 'unary'), a: 0, b: UNARY_OPS.indexOf('sigmoid'), c: 0, d: 0 }] };
+    const webgpu = activeBackends(['reference', 'webgpu']);
+    expect((await checkProgram(sigmoid, { backends: webgpu })).failures).toEqual([]);
+    const broken = await checkProgram(sigmoid, { backends: webgpu, patchSource: (_, src) => src.replace('exp(-', 'exp(-1.01f * ') });
+    expect(broken.failures.length).toBe(1);
+    expect(signatureOf(broken.failures)).toBe('webgpu vs vmap');
+  });
 });
 
 describe('differential fuzzing, quick budget', () => {
