@@ -54,6 +54,21 @@ function batchNorm1dWithStats(): nn.Module {
   return m;
 }
 
+/** Non-finite values through the ops whose device forms most often get them wrong. */
+class NonFinite extends nn.Module {
+  scale = new nn.Parameter(Tensor.randn([5]));
+  forward(x: Tensor): Tensor[] {
+    const y = x.mul(this.scale);
+    return [y.relu(), y.maximum(x), y.minimum(x), y.tanh(), y.int()];
+  }
+}
+
+function nonFiniteCase(): EnsembleCase {
+  const base = layerCase('NaN and Inf through relu, maximum, tanh and integer casts', () => new NonFinite(), [4, 5])();
+  const x = Tensor.fromArray([NaN, Infinity, -Infinity, 1.5, -2.5, 0, 3e3, -7, NaN, 2, Infinity, 1, 1, 1, 1, -Infinity, 0.5, 0.25, 9, 10], [4, 5]);
+  return { ...base, args: [...base.args.slice(0, 2), x] };
+}
+
 /** Every layer of the core issue. Param-free layers take per-member input (vmap needs a mapped tensor). */
 export const LAYER_CASES: readonly (() => EnsembleCase)[] = [
   layerCase('Linear, shared input', () => new nn.Linear(6, 5), [4, 6]),
@@ -80,6 +95,7 @@ export const LAYER_CASES: readonly (() => EnsembleCase)[] = [
   layerCase('softmax', () => new nn.Sequential(new nn.Linear(4, 7), new nn.Softmax(-1)), [3, 4]),
   layerCase('log_softmax, per-member input', () => new nn.Sequential(new nn.Linear(4, 7), new nn.LogSoftmax(1)), [3, 4], { perMember: true }),
   layerCase('ModuleList inside a custom module', () => new Stack(), [3, 4]),
+  nonFiniteCase,
 ];
 
 const REFERENCE_MODELS: Record<string, [() => nn.Module, number]> = {

@@ -93,6 +93,8 @@ const HELPERS: Record<string, Helper> = {
   vm_relu: { deps: [], code: fn('float vm_relu(float x)', '  return (x > 0.0f || x != x) ? x : 0.0f;') },
   vm_maxf: { deps: [], code: fn('float vm_maxf(float a, float b)', '  return (a != a || b != b) ? a + b : fmaxf(a, b);') },
   vm_minf: { deps: [], code: fn('float vm_minf(float a, float b)', '  return (a != a || b != b) ? a + b : fminf(a, b);') },
+  // NaN and +-Inf become 0, as in the CPU reference (a plain cast saturates Inf to INT_MAX).
+  vm_f2i: { deps: [], code: fn('int vm_f2i(float x)', '  return (x != x || fabsf(x) > 3.402823466e38f) ? 0 : (int)x;') },
   vm_sigmoid: { deps: [], code: fn('float vm_sigmoid(float x)', '  return 1.0f / (1.0f + expf(-x));') },
   vm_silu: { deps: [], code: fn('float vm_silu(float x)', '  return x / (1.0f + expf(-x));') },
   vm_gelu: { deps: [], code: fn('float vm_gelu(float x)', '  return 0.5f * x * (1.0f + erff(x * 0.707106781f));') },
@@ -197,7 +199,10 @@ class CudaPrinter {
       case 'unary': return UNARY[e.op](this.expr(e.a), e.a.t);
       case 'binary': return BINARY[e.op](this.expr(e.a), this.expr(e.b), e.a.t);
       case 'select': return `(${this.expr(e.c)} ? ${this.expr(e.a)} : ${this.expr(e.b)})`;
-      case 'cast': return e.t === 'bool' ? `(${this.expr(e.a)} != ${zero(e.a.t)})` : `((${TYPE[e.t]})(${this.expr(e.a)}))`;
+      case 'cast':
+        if (e.t === 'bool') return `(${this.expr(e.a)} != ${zero(e.a.t)})`;
+        if (e.t === 'i32' && e.a.t === 'f32') return `vm_f2i(${this.expr(e.a)})`;
+        return `((${TYPE[e.t]})(${this.expr(e.a)}))`;
       case 'load': {
         const raw = `${e.buf}[${this.expr(e.index)}]`;
         if (!this.storage.has(e.buf)) return raw;
