@@ -20,13 +20,13 @@ fn main(@builtin(global_invocation_id) g_id: vec3<u32>, @builtin(local_invocatio
   let bz: i32 = i32(w_id.z);
   var acc_0_0: f32 = 0f;
   var acc_1_0: f32 = 0f;
-  for (var k0: i32 = 0i; k0 < 8i; k0 = k0 + 16i) {
-    let v0: f32 = bitcast<f32>(arena0[(576i + ((max(min((m0 + (tid / 16i)), 31i), 0i) * 8i) + max(min((k0 + (tid % 16i)), 7i), 0i)))]);
-    As[(((tid % 16i) * 32i) + (tid / 16i))] = select(0f, v0, (((m0 + (tid / 16i)) < 32i) && ((k0 + (tid % 16i)) < 8i)));
-    let v1: f32 = bitcast<f32>(arena0[(576i + ((max(min((m0 + ((tid + 256i) / 16i)), 31i), 0i) * 8i) + max(min((k0 + ((tid + 256i) % 16i)), 7i), 0i)))]);
-    As[((((tid + 256i) % 16i) * 32i) + ((tid + 256i) / 16i))] = select(0f, v1, (((m0 + ((tid + 256i) / 16i)) < 32i) && ((k0 + ((tid + 256i) % 16i)) < 8i)));
-    let v2: f32 = bitcast<f32>(arena0[(((bz * 128i) + (max(min((n0 + (tid % 16i)), 15i), 0i) * 8i)) + max(min((k0 + (tid / 16i)), 7i), 0i))]);
-    Bs[(((tid / 16i) * 16i) + (tid % 16i))] = select(0f, v2, (((k0 + (tid / 16i)) < 8i) && ((n0 + (tid % 16i)) < 16i)));
+  for (var k0: i32 = 0i; k0 < 24i; k0 = k0 + 16i) {
+    let v0: f32 = bitcast<f32>(arena0[(1600i + ((max(min((m0 + (tid / 16i)), 31i), 0i) * 24i) + max(min((k0 + (tid % 16i)), 23i), 0i)))]);
+    As[(((tid % 16i) * 32i) + (tid / 16i))] = select(0f, v0, (((m0 + (tid / 16i)) < 32i) && ((k0 + (tid % 16i)) < 24i)));
+    let v1: f32 = bitcast<f32>(arena0[(1600i + ((max(min((m0 + ((tid + 256i) / 16i)), 31i), 0i) * 24i) + max(min((k0 + ((tid + 256i) % 16i)), 23i), 0i)))]);
+    As[((((tid + 256i) % 16i) * 32i) + ((tid + 256i) / 16i))] = select(0f, v1, (((m0 + ((tid + 256i) / 16i)) < 32i) && ((k0 + ((tid + 256i) % 16i)) < 24i)));
+    let v2: f32 = bitcast<f32>(arena0[(((bz * 384i) + (max(min((n0 + (tid % 16i)), 15i), 0i) * 24i)) + max(min((k0 + (tid / 16i)), 23i), 0i))]);
+    Bs[(((tid / 16i) * 16i) + (tid % 16i))] = select(0f, v2, (((k0 + (tid / 16i)) < 24i) && ((n0 + (tid % 16i)) < 16i)));
     workgroupBarrier();
     for (var kk: i32 = 0i; kk < 16i; kk = kk + 1i) {
       let a0: f32 = As[((kk * 32i) + ty)];
@@ -38,13 +38,13 @@ fn main(@builtin(global_invocation_id) g_id: vec3<u32>, @builtin(local_invocatio
     workgroupBarrier();
   }
   if ((((m0 + ty) < 32i) && ((n0 + tx) < 16i))) {
-    let v3: f32 = bitcast<f32>(arena0[(512i + (((((((bz * 32i) + (m0 + ty)) * 16i) + (n0 + tx)) / 512i) * 16i) + (((((bz * 32i) + (m0 + ty)) * 16i) + (n0 + tx)) % 16i)))]);
+    let v3: f32 = bitcast<f32>(arena0[(1536i + (((((((bz * 32i) + (m0 + ty)) * 16i) + (n0 + tx)) / 512i) * 16i) + (((((bz * 32i) + (m0 + ty)) * 16i) + (n0 + tx)) % 16i)))]);
     let v4: f32 = (acc_0_0 + v3);
     let v5: f32 = (0.5f * v4 * (1.0f + vmapc_erf(v4 * 0.707106781f)));
     arena1[((((bz * 32i) + (m0 + ty)) * 16i) + (n0 + tx))] = bitcast<u32>(v5);
   }
   if ((((m0 + (ty + 16i)) < 32i) && ((n0 + tx) < 16i))) {
-    let v6: f32 = bitcast<f32>(arena0[(512i + (((((((bz * 32i) + (m0 + (ty + 16i))) * 16i) + (n0 + tx)) / 512i) * 16i) + (((((bz * 32i) + (m0 + (ty + 16i))) * 16i) + (n0 + tx)) % 16i)))]);
+    let v6: f32 = bitcast<f32>(arena0[(1536i + (((((((bz * 32i) + (m0 + (ty + 16i))) * 16i) + (n0 + tx)) / 512i) * 16i) + (((((bz * 32i) + (m0 + (ty + 16i))) * 16i) + (n0 + tx)) % 16i)))]);
     let v7: f32 = (acc_1_0 + v6);
     let v8: f32 = (0.5f * v7 * (1.0f + vmapc_erf(v7 * 0.707106781f)));
     arena1[((((bz * 32i) + (m0 + (ty + 16i))) * 16i) + (n0 + tx))] = bitcast<u32>(v8);

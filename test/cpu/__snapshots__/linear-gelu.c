@@ -9,10 +9,6 @@
 #define VMAPC_HAVE_vmapc_mini
 static inline int32_t vmapc_mini(int32_t a, int32_t b) { return a < b ? a : b; }
 #endif
-#ifndef VMAPC_HAVE_vmapc_maxi
-#define VMAPC_HAVE_vmapc_maxi
-static inline int32_t vmapc_maxi(int32_t a, int32_t b) { return a > b ? a : b; }
-#endif
 #ifndef VMAPC_HAVE_POOL
 #define VMAPC_HAVE_POOL
 #ifndef _OPENMP
@@ -83,64 +79,130 @@ static inline vmapc_f16 vmapc_f16_ld(const float* p) { vmapc_f16 v; memcpy(&v, p
 static inline void vmapc_f16_st(float* p, vmapc_f16 v) { memcpy(p, &v, sizeof v); }
 static inline vmapc_f16 vmapc_f16_bc(float x) { return (vmapc_f16){0} + x; }
 #endif
-#ifndef VMAPC_HAVE_vmapc_nn_8x2_v16
-#define VMAPC_HAVE_vmapc_nn_8x2_v16
-/* acc[i][j] += sum_k A[i*lda + k*ak] * B[k*ldb + j] for an 8 x 32 tile; rows past mr repeat row mr-1. */
-static inline void vmapc_nn_8x2_v16(float* restrict acc, int32_t ldacc, const float* restrict A, int32_t lda, int32_t ak, const float* restrict B, int32_t ldb, int32_t kc, int32_t mr) {
+#ifndef VMAPC_HAVE_vmapc_nt_4x6_v16
+#define VMAPC_HAVE_vmapc_nt_4x6_v16
+/* acc[i][j] += sum_k A[i*lda + k] * B[j*ldb + k] for an 4 x 6 tile; rows past mr / columns past nr repeat the last. */
+static inline void vmapc_nt_4x6_v16(float* restrict acc, int32_t ldacc, const float* restrict A, int32_t lda, const float* restrict B, int32_t ldb, int32_t kc, int32_t mr, int32_t nr) {
   const float* restrict a0 = A + (int64_t)(0 < mr ? 0 : mr - 1) * lda;
   const float* restrict a1 = A + (int64_t)(1 < mr ? 1 : mr - 1) * lda;
   const float* restrict a2 = A + (int64_t)(2 < mr ? 2 : mr - 1) * lda;
   const float* restrict a3 = A + (int64_t)(3 < mr ? 3 : mr - 1) * lda;
-  const float* restrict a4 = A + (int64_t)(4 < mr ? 4 : mr - 1) * lda;
-  const float* restrict a5 = A + (int64_t)(5 < mr ? 5 : mr - 1) * lda;
-  const float* restrict a6 = A + (int64_t)(6 < mr ? 6 : mr - 1) * lda;
-  const float* restrict a7 = A + (int64_t)(7 < mr ? 7 : mr - 1) * lda;
-  vmapc_f16 c0_0 = vmapc_f16_ld(acc + 0 * ldacc + 0);
-  vmapc_f16 c0_1 = vmapc_f16_ld(acc + 0 * ldacc + 16);
-  vmapc_f16 c1_0 = vmapc_f16_ld(acc + 1 * ldacc + 0);
-  vmapc_f16 c1_1 = vmapc_f16_ld(acc + 1 * ldacc + 16);
-  vmapc_f16 c2_0 = vmapc_f16_ld(acc + 2 * ldacc + 0);
-  vmapc_f16 c2_1 = vmapc_f16_ld(acc + 2 * ldacc + 16);
-  vmapc_f16 c3_0 = vmapc_f16_ld(acc + 3 * ldacc + 0);
-  vmapc_f16 c3_1 = vmapc_f16_ld(acc + 3 * ldacc + 16);
-  vmapc_f16 c4_0 = vmapc_f16_ld(acc + 4 * ldacc + 0);
-  vmapc_f16 c4_1 = vmapc_f16_ld(acc + 4 * ldacc + 16);
-  vmapc_f16 c5_0 = vmapc_f16_ld(acc + 5 * ldacc + 0);
-  vmapc_f16 c5_1 = vmapc_f16_ld(acc + 5 * ldacc + 16);
-  vmapc_f16 c6_0 = vmapc_f16_ld(acc + 6 * ldacc + 0);
-  vmapc_f16 c6_1 = vmapc_f16_ld(acc + 6 * ldacc + 16);
-  vmapc_f16 c7_0 = vmapc_f16_ld(acc + 7 * ldacc + 0);
-  vmapc_f16 c7_1 = vmapc_f16_ld(acc + 7 * ldacc + 16);
-  for (int32_t k = 0; k < kc; k++) {
-    const float* restrict b = B + (int64_t)k * ldb;
-    const vmapc_f16 b0 = vmapc_f16_ld(b + 0);
-    const vmapc_f16 b1 = vmapc_f16_ld(b + 16);
-    const int64_t ka = (int64_t)k * ak;
-    { const vmapc_f16 x = vmapc_f16_bc(a0[ka]); c0_0 += x * b0; c0_1 += x * b1; }
-    { const vmapc_f16 x = vmapc_f16_bc(a1[ka]); c1_0 += x * b0; c1_1 += x * b1; }
-    { const vmapc_f16 x = vmapc_f16_bc(a2[ka]); c2_0 += x * b0; c2_1 += x * b1; }
-    { const vmapc_f16 x = vmapc_f16_bc(a3[ka]); c3_0 += x * b0; c3_1 += x * b1; }
-    { const vmapc_f16 x = vmapc_f16_bc(a4[ka]); c4_0 += x * b0; c4_1 += x * b1; }
-    { const vmapc_f16 x = vmapc_f16_bc(a5[ka]); c5_0 += x * b0; c5_1 += x * b1; }
-    { const vmapc_f16 x = vmapc_f16_bc(a6[ka]); c6_0 += x * b0; c6_1 += x * b1; }
-    { const vmapc_f16 x = vmapc_f16_bc(a7[ka]); c7_0 += x * b0; c7_1 += x * b1; }
+  const float* restrict b0 = B + (int64_t)(0 < nr ? 0 : nr - 1) * ldb;
+  const float* restrict b1 = B + (int64_t)(1 < nr ? 1 : nr - 1) * ldb;
+  const float* restrict b2 = B + (int64_t)(2 < nr ? 2 : nr - 1) * ldb;
+  const float* restrict b3 = B + (int64_t)(3 < nr ? 3 : nr - 1) * ldb;
+  const float* restrict b4 = B + (int64_t)(4 < nr ? 4 : nr - 1) * ldb;
+  const float* restrict b5 = B + (int64_t)(5 < nr ? 5 : nr - 1) * ldb;
+  vmapc_f16 c0_0 = (vmapc_f16){0};
+  vmapc_f16 c0_1 = (vmapc_f16){0};
+  vmapc_f16 c0_2 = (vmapc_f16){0};
+  vmapc_f16 c0_3 = (vmapc_f16){0};
+  vmapc_f16 c0_4 = (vmapc_f16){0};
+  vmapc_f16 c0_5 = (vmapc_f16){0};
+  vmapc_f16 c1_0 = (vmapc_f16){0};
+  vmapc_f16 c1_1 = (vmapc_f16){0};
+  vmapc_f16 c1_2 = (vmapc_f16){0};
+  vmapc_f16 c1_3 = (vmapc_f16){0};
+  vmapc_f16 c1_4 = (vmapc_f16){0};
+  vmapc_f16 c1_5 = (vmapc_f16){0};
+  vmapc_f16 c2_0 = (vmapc_f16){0};
+  vmapc_f16 c2_1 = (vmapc_f16){0};
+  vmapc_f16 c2_2 = (vmapc_f16){0};
+  vmapc_f16 c2_3 = (vmapc_f16){0};
+  vmapc_f16 c2_4 = (vmapc_f16){0};
+  vmapc_f16 c2_5 = (vmapc_f16){0};
+  vmapc_f16 c3_0 = (vmapc_f16){0};
+  vmapc_f16 c3_1 = (vmapc_f16){0};
+  vmapc_f16 c3_2 = (vmapc_f16){0};
+  vmapc_f16 c3_3 = (vmapc_f16){0};
+  vmapc_f16 c3_4 = (vmapc_f16){0};
+  vmapc_f16 c3_5 = (vmapc_f16){0};
+  int32_t k = 0;
+  for (; k + 16 <= kc; k += 16) {
+    const vmapc_f16 x0 = vmapc_f16_ld(a0 + k);
+    const vmapc_f16 x1 = vmapc_f16_ld(a1 + k);
+    const vmapc_f16 x2 = vmapc_f16_ld(a2 + k);
+    const vmapc_f16 x3 = vmapc_f16_ld(a3 + k);
+    const vmapc_f16 y0 = vmapc_f16_ld(b0 + k);
+    const vmapc_f16 y1 = vmapc_f16_ld(b1 + k);
+    const vmapc_f16 y2 = vmapc_f16_ld(b2 + k);
+    const vmapc_f16 y3 = vmapc_f16_ld(b3 + k);
+    const vmapc_f16 y4 = vmapc_f16_ld(b4 + k);
+    const vmapc_f16 y5 = vmapc_f16_ld(b5 + k);
+    c0_0 += x0 * y0; c0_1 += x0 * y1; c0_2 += x0 * y2; c0_3 += x0 * y3; c0_4 += x0 * y4; c0_5 += x0 * y5;
+    c1_0 += x1 * y0; c1_1 += x1 * y1; c1_2 += x1 * y2; c1_3 += x1 * y3; c1_4 += x1 * y4; c1_5 += x1 * y5;
+    c2_0 += x2 * y0; c2_1 += x2 * y1; c2_2 += x2 * y2; c2_3 += x2 * y3; c2_4 += x2 * y4; c2_5 += x2 * y5;
+    c3_0 += x3 * y0; c3_1 += x3 * y1; c3_2 += x3 * y2; c3_3 += x3 * y3; c3_4 += x3 * y4; c3_5 += x3 * y5;
   }
-  vmapc_f16_st(acc + 0 * ldacc + 0, c0_0);
-  vmapc_f16_st(acc + 0 * ldacc + 16, c0_1);
-  vmapc_f16_st(acc + 1 * ldacc + 0, c1_0);
-  vmapc_f16_st(acc + 1 * ldacc + 16, c1_1);
-  vmapc_f16_st(acc + 2 * ldacc + 0, c2_0);
-  vmapc_f16_st(acc + 2 * ldacc + 16, c2_1);
-  vmapc_f16_st(acc + 3 * ldacc + 0, c3_0);
-  vmapc_f16_st(acc + 3 * ldacc + 16, c3_1);
-  vmapc_f16_st(acc + 4 * ldacc + 0, c4_0);
-  vmapc_f16_st(acc + 4 * ldacc + 16, c4_1);
-  vmapc_f16_st(acc + 5 * ldacc + 0, c5_0);
-  vmapc_f16_st(acc + 5 * ldacc + 16, c5_1);
-  vmapc_f16_st(acc + 6 * ldacc + 0, c6_0);
-  vmapc_f16_st(acc + 6 * ldacc + 16, c6_1);
-  vmapc_f16_st(acc + 7 * ldacc + 0, c7_0);
-  vmapc_f16_st(acc + 7 * ldacc + 16, c7_1);
+  float s[4][16] __attribute__((aligned(64)));
+#if defined(__clang__) || __GNUC__ >= 12
+  const vmapc_f16 r0 = __builtin_shufflevector(c0_0, c0_1, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) + __builtin_shufflevector(c0_0, c0_1, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+  const vmapc_f16 r1 = __builtin_shufflevector(c0_2, c0_3, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) + __builtin_shufflevector(c0_2, c0_3, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+  const vmapc_f16 r2 = __builtin_shufflevector(c0_4, c0_5, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) + __builtin_shufflevector(c0_4, c0_5, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+  const vmapc_f16 r3 = __builtin_shufflevector(((vmapc_f16){0}), ((vmapc_f16){0}), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) + __builtin_shufflevector(((vmapc_f16){0}), ((vmapc_f16){0}), 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+  const vmapc_f16 r4 = __builtin_shufflevector(c1_0, c1_1, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) + __builtin_shufflevector(c1_0, c1_1, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+  const vmapc_f16 r5 = __builtin_shufflevector(c1_2, c1_3, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) + __builtin_shufflevector(c1_2, c1_3, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+  const vmapc_f16 r6 = __builtin_shufflevector(c1_4, c1_5, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) + __builtin_shufflevector(c1_4, c1_5, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+  const vmapc_f16 r7 = __builtin_shufflevector(((vmapc_f16){0}), ((vmapc_f16){0}), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) + __builtin_shufflevector(((vmapc_f16){0}), ((vmapc_f16){0}), 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+  const vmapc_f16 r8 = __builtin_shufflevector(r0, r1, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27) + __builtin_shufflevector(r0, r1, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+  const vmapc_f16 r9 = __builtin_shufflevector(r2, r3, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27) + __builtin_shufflevector(r2, r3, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+  const vmapc_f16 r10 = __builtin_shufflevector(r4, r5, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27) + __builtin_shufflevector(r4, r5, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+  const vmapc_f16 r11 = __builtin_shufflevector(r6, r7, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27) + __builtin_shufflevector(r6, r7, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+  const vmapc_f16 r12 = __builtin_shufflevector(r8, r9, 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29) + __builtin_shufflevector(r8, r9, 2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31);
+  const vmapc_f16 r13 = __builtin_shufflevector(r10, r11, 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29) + __builtin_shufflevector(r10, r11, 2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31);
+  const vmapc_f16 r14 = __builtin_shufflevector(r12, r13, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30) + __builtin_shufflevector(r12, r13, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  vmapc_f16_st(s[0], r14);
+  for (int32_t j = 0; j < 6; j++) s[1][j] = s[0][8 + j];
+  const vmapc_f16 r15 = __builtin_shufflevector(c2_0, c2_1, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) + __builtin_shufflevector(c2_0, c2_1, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+  const vmapc_f16 r16 = __builtin_shufflevector(c2_2, c2_3, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) + __builtin_shufflevector(c2_2, c2_3, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+  const vmapc_f16 r17 = __builtin_shufflevector(c2_4, c2_5, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) + __builtin_shufflevector(c2_4, c2_5, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+  const vmapc_f16 r18 = __builtin_shufflevector(((vmapc_f16){0}), ((vmapc_f16){0}), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) + __builtin_shufflevector(((vmapc_f16){0}), ((vmapc_f16){0}), 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+  const vmapc_f16 r19 = __builtin_shufflevector(c3_0, c3_1, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) + __builtin_shufflevector(c3_0, c3_1, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+  const vmapc_f16 r20 = __builtin_shufflevector(c3_2, c3_3, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) + __builtin_shufflevector(c3_2, c3_3, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+  const vmapc_f16 r21 = __builtin_shufflevector(c3_4, c3_5, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) + __builtin_shufflevector(c3_4, c3_5, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+  const vmapc_f16 r22 = __builtin_shufflevector(((vmapc_f16){0}), ((vmapc_f16){0}), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) + __builtin_shufflevector(((vmapc_f16){0}), ((vmapc_f16){0}), 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+  const vmapc_f16 r23 = __builtin_shufflevector(r15, r16, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27) + __builtin_shufflevector(r15, r16, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+  const vmapc_f16 r24 = __builtin_shufflevector(r17, r18, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27) + __builtin_shufflevector(r17, r18, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+  const vmapc_f16 r25 = __builtin_shufflevector(r19, r20, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27) + __builtin_shufflevector(r19, r20, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+  const vmapc_f16 r26 = __builtin_shufflevector(r21, r22, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27) + __builtin_shufflevector(r21, r22, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+  const vmapc_f16 r27 = __builtin_shufflevector(r23, r24, 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29) + __builtin_shufflevector(r23, r24, 2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31);
+  const vmapc_f16 r28 = __builtin_shufflevector(r25, r26, 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29) + __builtin_shufflevector(r25, r26, 2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31);
+  const vmapc_f16 r29 = __builtin_shufflevector(r27, r28, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30) + __builtin_shufflevector(r27, r28, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  vmapc_f16_st(s[2], r29);
+  for (int32_t j = 0; j < 6; j++) s[3][j] = s[2][8 + j];
+#else
+  { float t = 0.0f; for (int32_t l = 0; l < 16; l++) t += c0_0[l]; s[0][0] = t; }
+  { float t = 0.0f; for (int32_t l = 0; l < 16; l++) t += c0_1[l]; s[0][1] = t; }
+  { float t = 0.0f; for (int32_t l = 0; l < 16; l++) t += c0_2[l]; s[0][2] = t; }
+  { float t = 0.0f; for (int32_t l = 0; l < 16; l++) t += c0_3[l]; s[0][3] = t; }
+  { float t = 0.0f; for (int32_t l = 0; l < 16; l++) t += c0_4[l]; s[0][4] = t; }
+  { float t = 0.0f; for (int32_t l = 0; l < 16; l++) t += c0_5[l]; s[0][5] = t; }
+  { float t = 0.0f; for (int32_t l = 0; l < 16; l++) t += c1_0[l]; s[1][0] = t; }
+  { float t = 0.0f; for (int32_t l = 0; l < 16; l++) t += c1_1[l]; s[1][1] = t; }
+  { float t = 0.0f; for (int32_t l = 0; l < 16; l++) t += c1_2[l]; s[1][2] = t; }
+  { float t = 0.0f; for (int32_t l = 0; l < 16; l++) t += c1_3[l]; s[1][3] = t; }
+  { float t = 0.0f; for (int32_t l = 0; l < 16; l++) t += c1_4[l]; s[1][4] = t; }
+  { float t = 0.0f; for (int32_t l = 0; l < 16; l++) t += c1_5[l]; s[1][5] = t; }
+  { float t = 0.0f; for (int32_t l = 0; l < 16; l++) t += c2_0[l]; s[2][0] = t; }
+  { float t = 0.0f; for (int32_t l = 0; l < 16; l++) t += c2_1[l]; s[2][1] = t; }
+  { float t = 0.0f; for (int32_t l = 0; l < 16; l++) t += c2_2[l]; s[2][2] = t; }
+  { float t = 0.0f; for (int32_t l = 0; l < 16; l++) t += c2_3[l]; s[2][3] = t; }
+  { float t = 0.0f; for (int32_t l = 0; l < 16; l++) t += c2_4[l]; s[2][4] = t; }
+  { float t = 0.0f; for (int32_t l = 0; l < 16; l++) t += c2_5[l]; s[2][5] = t; }
+  { float t = 0.0f; for (int32_t l = 0; l < 16; l++) t += c3_0[l]; s[3][0] = t; }
+  { float t = 0.0f; for (int32_t l = 0; l < 16; l++) t += c3_1[l]; s[3][1] = t; }
+  { float t = 0.0f; for (int32_t l = 0; l < 16; l++) t += c3_2[l]; s[3][2] = t; }
+  { float t = 0.0f; for (int32_t l = 0; l < 16; l++) t += c3_3[l]; s[3][3] = t; }
+  { float t = 0.0f; for (int32_t l = 0; l < 16; l++) t += c3_4[l]; s[3][4] = t; }
+  { float t = 0.0f; for (int32_t l = 0; l < 16; l++) t += c3_5[l]; s[3][5] = t; }
+#endif
+  for (; k < kc; k++) {
+    s[0][0] += a0[k] * b0[k]; s[0][1] += a0[k] * b1[k]; s[0][2] += a0[k] * b2[k]; s[0][3] += a0[k] * b3[k]; s[0][4] += a0[k] * b4[k]; s[0][5] += a0[k] * b5[k];
+    s[1][0] += a1[k] * b0[k]; s[1][1] += a1[k] * b1[k]; s[1][2] += a1[k] * b2[k]; s[1][3] += a1[k] * b3[k]; s[1][4] += a1[k] * b4[k]; s[1][5] += a1[k] * b5[k];
+    s[2][0] += a2[k] * b0[k]; s[2][1] += a2[k] * b1[k]; s[2][2] += a2[k] * b2[k]; s[2][3] += a2[k] * b3[k]; s[2][4] += a2[k] * b4[k]; s[2][5] += a2[k] * b5[k];
+    s[3][0] += a3[k] * b0[k]; s[3][1] += a3[k] * b1[k]; s[3][2] += a3[k] * b2[k]; s[3][3] += a3[k] * b3[k]; s[3][4] += a3[k] * b4[k]; s[3][5] += a3[k] * b5[k];
+  }
+  for (int32_t i = 0; i < 4; i++) for (int32_t j = 0; j < 6; j++) acc[i * ldacc + j] += s[i][j];
 }
 #endif
 struct k0_matmul_ctx { float* arena0; float* arena1; float* arena2; float* arena3; uint32_t seed; };
@@ -152,33 +214,26 @@ static void k0_matmul_task(const void* ctx_, int32_t t0) {
   float* restrict arena3 = c_->arena3;
   const uint32_t seed = c_->seed;
   (void)seed;
-  float acc[1024] __attribute__((aligned(64)));
-  float bpack[256] __attribute__((aligned(64)));
+  float acc[576] __attribute__((aligned(64)));
   const int32_t m0 = 0;
   const int32_t mb = vmapc_mini(32, (32 - m0));
-  for (int32_t nc1 = 0; nc1 < 16; nc1 += 32) {
-    const int32_t nc = vmapc_mini(32, (16 - nc1));
-    for (int32_t z2 = 0; z2 < 1024; z2 += 1) {
+  for (int32_t nc1 = 0; nc1 < 16; nc1 += 18) {
+    const int32_t nc = vmapc_mini(18, (16 - nc1));
+    for (int32_t z2 = 0; z2 < 576; z2 += 1) {
       acc[z2] = 0.0f;
     }
-    for (int32_t n3 = nc1; n3 < (nc1 + nc); n3 += 32) {
-      const int32_t nr = vmapc_mini(32, (16 - n3));
-      for (int32_t kk4 = 0; kk4 < 8; kk4 += 1) {
-        for (int32_t j5 = 0; j5 < 32; j5 += 1) {
-          const float v6 = arena0[(((t0 * 128) + (vmapc_maxi(vmapc_mini((n3 + j5), 15), 0) * 8)) + kk4)];
-          bpack[((kk4 * 32) + j5)] = (((n3 + j5) < 16) ? v6 : 0.0f);
-        }
-      }
-      for (int32_t m17 = 0; m17 < mb; m17 += 8) {
-        vmapc_nn_8x2_v16(acc + ((m17 * 32) + (n3 - nc1)), 32, arena2 + ((m0 + m17) * 8), 8, 1, bpack + 0, 32, 8, vmapc_mini(8, (mb - m17)));
+    for (int32_t n3 = nc1; n3 < (nc1 + nc); n3 += 6) {
+      const int32_t nr = vmapc_mini(6, (16 - n3));
+      for (int32_t m14 = 0; m14 < mb; m14 += 4) {
+        vmapc_nt_4x6_v16(acc + ((m14 * 18) + (n3 - nc1)), 18, arena2 + ((m0 + m14) * 24), 24, arena0 + ((t0 * 384) + (n3 * 24)), 24, 24, vmapc_mini(4, (mb - m14)), nr);
       }
     }
-    for (int32_t i11 = 0; i11 < mb; i11 += 1) {
-      for (int32_t j12 = 0; j12 < nc; j12 += 1) {
-        const float v13 = arena1[((t0 * 16) + (nc1 + j12))];
-        const float v14 = (acc[((i11 * 32) + j12)] + v13);
-        const float v15 = (0.5f * v14 * (1.0f + erff(v14 * 0.707106781f)));
-        arena3[((((t0 * 32) + (m0 + i11)) * 16) + (nc1 + j12))] = v15;
+    for (int32_t i8 = 0; i8 < mb; i8 += 1) {
+      for (int32_t j9 = 0; j9 < nc; j9 += 1) {
+        const float v10 = arena1[((t0 * 16) + (nc1 + j9))];
+        const float v11 = (acc[((i8 * 18) + j9)] + v10);
+        const float v12 = (0.5f * v11 * (1.0f + erff(v11 * 0.707106781f)));
+        arena3[((((t0 * 32) + (m0 + i8)) * 16) + (nc1 + j9))] = v12;
       }
     }
   }
