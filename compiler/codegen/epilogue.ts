@@ -37,6 +37,12 @@ export function anchorChain(group: FusedGroup): Node[] {
 export function emitEpilogue(em: Emitter, group: FusedGroup, chain: readonly Node[], acc: Expr, anchorIdx: readonly Expr[], store: (flat: Expr, v: Expr) => void): void {
   const anchor = group.anchor!;
   em.fix(anchor, acc);
+  if (chain.length === 0) {
+    // Root and anchor share a shape: read the epilogue's other operands by index, not by a flat index
+    // that views (a broadcast bias) would have to take apart again with div/mod.
+    store(ravel(anchorIdx, anchor.shape), em.at(group.root, anchorIdx));
+    return;
+  }
   if (!chain.some((n) => n.op === 'permute')) {
     const flat = ravel(anchorIdx, anchor.shape);
     store(flat, em.flat(group.root, flat));

@@ -38,13 +38,13 @@ fn main(@builtin(global_invocation_id) g_id: vec3<u32>, @builtin(local_invocatio
     workgroupBarrier();
   }
   if ((((m0 + ty) < 32i) && ((n0 + tx) < 16i))) {
-    let v3: f32 = bitcast<f32>(arena0[(1536i + (((((((bz * 32i) + (m0 + ty)) * 16i) + (n0 + tx)) / 512i) * 16i) + (((((bz * 32i) + (m0 + ty)) * 16i) + (n0 + tx)) % 16i)))]);
+    let v3: f32 = bitcast<f32>(arena0[(1536i + ((bz * 16i) + (n0 + tx)))]);
     let v4: f32 = (acc_0_0 + v3);
     let v5: f32 = (0.5f * v4 * (1.0f + vmapc_erf(v4 * 0.707106781f)));
     arena1[((((bz * 32i) + (m0 + ty)) * 16i) + (n0 + tx))] = bitcast<u32>(v5);
   }
   if ((((m0 + (ty + 16i)) < 32i) && ((n0 + tx) < 16i))) {
-    let v6: f32 = bitcast<f32>(arena0[(1536i + (((((((bz * 32i) + (m0 + (ty + 16i))) * 16i) + (n0 + tx)) / 512i) * 16i) + (((((bz * 32i) + (m0 + (ty + 16i))) * 16i) + (n0 + tx)) % 16i)))]);
+    let v6: f32 = bitcast<f32>(arena0[(1536i + ((bz * 16i) + (n0 + tx)))]);
     let v7: f32 = (acc_1_0 + v6);
     let v8: f32 = (0.5f * v7 * (1.0f + vmapc_erf(v7 * 0.707106781f)));
     arena1[((((bz * 32i) + (m0 + (ty + 16i))) * 16i) + (n0 + tx))] = bitcast<u32>(v8);

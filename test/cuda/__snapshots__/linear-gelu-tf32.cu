@@ -174,193 +174,193 @@ extern "C" __global__ void __launch_bounds__(128) k0_matmul(const unsigned int* 
     __syncthreads();
   }
   if ((((m0 + (wm + g)) < 32) && ((n0 + (wn + (t4 * 2))) < 16))) {
-    const float v32 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + g))) * 16) + (n0 + (wn + (t4 * 2)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + g))) * 16) + (n0 + (wn + (t4 * 2)))) % 16)))]);
+    const float v32 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + (t4 * 2)))))]);
     const float v33 = (c_0_0_0 + v32);
     const float v34 = vm_gelu(v33);
     arena1[((((bz * 32) + (m0 + (wm + g))) * 16) + (n0 + (wn + (t4 * 2))))] = __float_as_uint(v34);
   }
   if ((((m0 + (wm + g)) < 32) && ((n0 + (wn + ((t4 * 2) + 1))) < 16))) {
-    const float v35 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + g))) * 16) + (n0 + (wn + ((t4 * 2) + 1)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + g))) * 16) + (n0 + (wn + ((t4 * 2) + 1)))) % 16)))]);
+    const float v35 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 1)))))]);
     const float v36 = (c_0_0_1 + v35);
     const float v37 = vm_gelu(v36);
     arena1[((((bz * 32) + (m0 + (wm + g))) * 16) + (n0 + (wn + ((t4 * 2) + 1))))] = __float_as_uint(v37);
   }
   if ((((m0 + (wm + (g + 8))) < 32) && ((n0 + (wn + (t4 * 2))) < 16))) {
-    const float v38 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + (g + 8)))) * 16) + (n0 + (wn + (t4 * 2)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + (g + 8)))) * 16) + (n0 + (wn + (t4 * 2)))) % 16)))]);
+    const float v38 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + (t4 * 2)))))]);
     const float v39 = (c_0_0_2 + v38);
     const float v40 = vm_gelu(v39);
     arena1[((((bz * 32) + (m0 + (wm + (g + 8)))) * 16) + (n0 + (wn + (t4 * 2))))] = __float_as_uint(v40);
   }
   if ((((m0 + (wm + (g + 8))) < 32) && ((n0 + (wn + ((t4 * 2) + 1))) < 16))) {
-    const float v41 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + (g + 8)))) * 16) + (n0 + (wn + ((t4 * 2) + 1)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + (g + 8)))) * 16) + (n0 + (wn + ((t4 * 2) + 1)))) % 16)))]);
+    const float v41 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 1)))))]);
     const float v42 = (c_0_0_3 + v41);
     const float v43 = vm_gelu(v42);
     arena1[((((bz * 32) + (m0 + (wm + (g + 8)))) * 16) + (n0 + (wn + ((t4 * 2) + 1))))] = __float_as_uint(v43);
   }
   if ((((m0 + (wm + g)) < 32) && ((n0 + (wn + ((t4 * 2) + 8))) < 16))) {
-    const float v44 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + g))) * 16) + (n0 + (wn + ((t4 * 2) + 8)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + g))) * 16) + (n0 + (wn + ((t4 * 2) + 8)))) % 16)))]);
+    const float v44 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 8)))))]);
     const float v45 = (c_0_1_0 + v44);
     const float v46 = vm_gelu(v45);
     arena1[((((bz * 32) + (m0 + (wm + g))) * 16) + (n0 + (wn + ((t4 * 2) + 8))))] = __float_as_uint(v46);
   }
   if ((((m0 + (wm + g)) < 32) && ((n0 + (wn + ((t4 * 2) + 9))) < 16))) {
-    const float v47 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + g))) * 16) + (n0 + (wn + ((t4 * 2) + 9)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + g))) * 16) + (n0 + (wn + ((t4 * 2) + 9)))) % 16)))]);
+    const float v47 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 9)))))]);
     const float v48 = (c_0_1_1 + v47);
     const float v49 = vm_gelu(v48);
     arena1[((((bz * 32) + (m0 + (wm + g))) * 16) + (n0 + (wn + ((t4 * 2) + 9))))] = __float_as_uint(v49);
   }
   if ((((m0 + (wm + (g + 8))) < 32) && ((n0 + (wn + ((t4 * 2) + 8))) < 16))) {
-    const float v50 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + (g + 8)))) * 16) + (n0 + (wn + ((t4 * 2) + 8)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + (g + 8)))) * 16) + (n0 + (wn + ((t4 * 2) + 8)))) % 16)))]);
+    const float v50 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 8)))))]);
     const float v51 = (c_0_1_2 + v50);
     const float v52 = vm_gelu(v51);
     arena1[((((bz * 32) + (m0 + (wm + (g + 8)))) * 16) + (n0 + (wn + ((t4 * 2) + 8))))] = __float_as_uint(v52);
   }
   if ((((m0 + (wm + (g + 8))) < 32) && ((n0 + (wn + ((t4 * 2) + 9))) < 16))) {
-    const float v53 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + (g + 8)))) * 16) + (n0 + (wn + ((t4 * 2) + 9)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + (g + 8)))) * 16) + (n0 + (wn + ((t4 * 2) + 9)))) % 16)))]);
+    const float v53 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 9)))))]);
     const float v54 = (c_0_1_3 + v53);
     const float v55 = vm_gelu(v54);
     arena1[((((bz * 32) + (m0 + (wm + (g + 8)))) * 16) + (n0 + (wn + ((t4 * 2) + 9))))] = __float_as_uint(v55);
   }
   if ((((m0 + (wm + g)) < 32) && ((n0 + (wn + ((t4 * 2) + 16))) < 16))) {
-    const float v56 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + g))) * 16) + (n0 + (wn + ((t4 * 2) + 16)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + g))) * 16) + (n0 + (wn + ((t4 * 2) + 16)))) % 16)))]);
+    const float v56 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 16)))))]);
     const float v57 = (c_0_2_0 + v56);
     const float v58 = vm_gelu(v57);
     arena1[((((bz * 32) + (m0 + (wm + g))) * 16) + (n0 + (wn + ((t4 * 2) + 16))))] = __float_as_uint(v58);
   }
   if ((((m0 + (wm + g)) < 32) && ((n0 + (wn + ((t4 * 2) + 17))) < 16))) {
-    const float v59 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + g))) * 16) + (n0 + (wn + ((t4 * 2) + 17)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + g))) * 16) + (n0 + (wn + ((t4 * 2) + 17)))) % 16)))]);
+    const float v59 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 17)))))]);
     const float v60 = (c_0_2_1 + v59);
     const float v61 = vm_gelu(v60);
     arena1[((((bz * 32) + (m0 + (wm + g))) * 16) + (n0 + (wn + ((t4 * 2) + 17))))] = __float_as_uint(v61);
   }
   if ((((m0 + (wm + (g + 8))) < 32) && ((n0 + (wn + ((t4 * 2) + 16))) < 16))) {
-    const float v62 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + (g + 8)))) * 16) + (n0 + (wn + ((t4 * 2) + 16)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + (g + 8)))) * 16) + (n0 + (wn + ((t4 * 2) + 16)))) % 16)))]);
+    const float v62 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 16)))))]);
     const float v63 = (c_0_2_2 + v62);
     const float v64 = vm_gelu(v63);
     arena1[((((bz * 32) + (m0 + (wm + (g + 8)))) * 16) + (n0 + (wn + ((t4 * 2) + 16))))] = __float_as_uint(v64);
   }
   if ((((m0 + (wm + (g + 8))) < 32) && ((n0 + (wn + ((t4 * 2) + 17))) < 16))) {
-    const float v65 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + (g + 8)))) * 16) + (n0 + (wn + ((t4 * 2) + 17)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + (g + 8)))) * 16) + (n0 + (wn + ((t4 * 2) + 17)))) % 16)))]);
+    const float v65 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 17)))))]);
     const float v66 = (c_0_2_3 + v65);
     const float v67 = vm_gelu(v66);
     arena1[((((bz * 32) + (m0 + (wm + (g + 8)))) * 16) + (n0 + (wn + ((t4 * 2) + 17))))] = __float_as_uint(v67);
   }
   if ((((m0 + (wm + g)) < 32) && ((n0 + (wn + ((t4 * 2) + 24))) < 16))) {
-    const float v68 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + g))) * 16) + (n0 + (wn + ((t4 * 2) + 24)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + g))) * 16) + (n0 + (wn + ((t4 * 2) + 24)))) % 16)))]);
+    const float v68 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 24)))))]);
     const float v69 = (c_0_3_0 + v68);
     const float v70 = vm_gelu(v69);
     arena1[((((bz * 32) + (m0 + (wm + g))) * 16) + (n0 + (wn + ((t4 * 2) + 24))))] = __float_as_uint(v70);
   }
   if ((((m0 + (wm + g)) < 32) && ((n0 + (wn + ((t4 * 2) + 25))) < 16))) {
-    const float v71 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + g))) * 16) + (n0 + (wn + ((t4 * 2) + 25)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + g))) * 16) + (n0 + (wn + ((t4 * 2) + 25)))) % 16)))]);
+    const float v71 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 25)))))]);
     const float v72 = (c_0_3_1 + v71);
     const float v73 = vm_gelu(v72);
     arena1[((((bz * 32) + (m0 + (wm + g))) * 16) + (n0 + (wn + ((t4 * 2) + 25))))] = __float_as_uint(v73);
   }
   if ((((m0 + (wm + (g + 8))) < 32) && ((n0 + (wn + ((t4 * 2) + 24))) < 16))) {
-    const float v74 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + (g + 8)))) * 16) + (n0 + (wn + ((t4 * 2) + 24)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + (g + 8)))) * 16) + (n0 + (wn + ((t4 * 2) + 24)))) % 16)))]);
+    const float v74 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 24)))))]);
     const float v75 = (c_0_3_2 + v74);
     const float v76 = vm_gelu(v75);
     arena1[((((bz * 32) + (m0 + (wm + (g + 8)))) * 16) + (n0 + (wn + ((t4 * 2) + 24))))] = __float_as_uint(v76);
   }
   if ((((m0 + (wm + (g + 8))) < 32) && ((n0 + (wn + ((t4 * 2) + 25))) < 16))) {
-    const float v77 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + (g + 8)))) * 16) + (n0 + (wn + ((t4 * 2) + 25)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + (g + 8)))) * 16) + (n0 + (wn + ((t4 * 2) + 25)))) % 16)))]);
+    const float v77 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 25)))))]);
     const float v78 = (c_0_3_3 + v77);
     const float v79 = vm_gelu(v78);
     arena1[((((bz * 32) + (m0 + (wm + (g + 8)))) * 16) + (n0 + (wn + ((t4 * 2) + 25))))] = __float_as_uint(v79);
   }
   if ((((m0 + (wm + (g + 16))) < 32) && ((n0 + (wn + (t4 * 2))) < 16))) {
-    const float v80 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + (g + 16)))) * 16) + (n0 + (wn + (t4 * 2)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + (g + 16)))) * 16) + (n0 + (wn + (t4 * 2)))) % 16)))]);
+    const float v80 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + (t4 * 2)))))]);
     const float v81 = (c_1_0_0 + v80);
     const float v82 = vm_gelu(v81);
     arena1[((((bz * 32) + (m0 + (wm + (g + 16)))) * 16) + (n0 + (wn + (t4 * 2))))] = __float_as_uint(v82);
   }
   if ((((m0 + (wm + (g + 16))) < 32) && ((n0 + (wn + ((t4 * 2) + 1))) < 16))) {
-    const float v83 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + (g + 16)))) * 16) + (n0 + (wn + ((t4 * 2) + 1)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + (g + 16)))) * 16) + (n0 + (wn + ((t4 * 2) + 1)))) % 16)))]);
+    const float v83 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 1)))))]);
     const float v84 = (c_1_0_1 + v83);
     const float v85 = vm_gelu(v84);
     arena1[((((bz * 32) + (m0 + (wm + (g + 16)))) * 16) + (n0 + (wn + ((t4 * 2) + 1))))] = __float_as_uint(v85);
   }
   if ((((m0 + (wm + (g + 24))) < 32) && ((n0 + (wn + (t4 * 2))) < 16))) {
-    const float v86 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + (g + 24)))) * 16) + (n0 + (wn + (t4 * 2)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + (g + 24)))) * 16) + (n0 + (wn + (t4 * 2)))) % 16)))]);
+    const float v86 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + (t4 * 2)))))]);
     const float v87 = (c_1_0_2 + v86);
     const float v88 = vm_gelu(v87);
     arena1[((((bz * 32) + (m0 + (wm + (g + 24)))) * 16) + (n0 + (wn + (t4 * 2))))] = __float_as_uint(v88);
   }
   if ((((m0 + (wm + (g + 24))) < 32) && ((n0 + (wn + ((t4 * 2) + 1))) < 16))) {
-    const float v89 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + (g + 24)))) * 16) + (n0 + (wn + ((t4 * 2) + 1)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + (g + 24)))) * 16) + (n0 + (wn + ((t4 * 2) + 1)))) % 16)))]);
+    const float v89 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 1)))))]);
     const float v90 = (c_1_0_3 + v89);
     const float v91 = vm_gelu(v90);
     arena1[((((bz * 32) + (m0 + (wm + (g + 24)))) * 16) + (n0 + (wn + ((t4 * 2) + 1))))] = __float_as_uint(v91);
   }
   if ((((m0 + (wm + (g + 16))) < 32) && ((n0 + (wn + ((t4 * 2) + 8))) < 16))) {
-    const float v92 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + (g + 16)))) * 16) + (n0 + (wn + ((t4 * 2) + 8)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + (g + 16)))) * 16) + (n0 + (wn + ((t4 * 2) + 8)))) % 16)))]);
+    const float v92 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 8)))))]);
     const float v93 = (c_1_1_0 + v92);
     const float v94 = vm_gelu(v93);
     arena1[((((bz * 32) + (m0 + (wm + (g + 16)))) * 16) + (n0 + (wn + ((t4 * 2) + 8))))] = __float_as_uint(v94);
   }
   if ((((m0 + (wm + (g + 16))) < 32) && ((n0 + (wn + ((t4 * 2) + 9))) < 16))) {
-    const float v95 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + (g + 16)))) * 16) + (n0 + (wn + ((t4 * 2) + 9)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + (g + 16)))) * 16) + (n0 + (wn + ((t4 * 2) + 9)))) % 16)))]);
+    const float v95 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 9)))))]);
     const float v96 = (c_1_1_1 + v95);
     const float v97 = vm_gelu(v96);
     arena1[((((bz * 32) + (m0 + (wm + (g + 16)))) * 16) + (n0 + (wn + ((t4 * 2) + 9))))] = __float_as_uint(v97);
   }
   if ((((m0 + (wm + (g + 24))) < 32) && ((n0 + (wn + ((t4 * 2) + 8))) < 16))) {
-    const float v98 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + (g + 24)))) * 16) + (n0 + (wn + ((t4 * 2) + 8)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + (g + 24)))) * 16) + (n0 + (wn + ((t4 * 2) + 8)))) % 16)))]);
+    const float v98 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 8)))))]);
     const float v99 = (c_1_1_2 + v98);
     const float v100 = vm_gelu(v99);
     arena1[((((bz * 32) + (m0 + (wm + (g + 24)))) * 16) + (n0 + (wn + ((t4 * 2) + 8))))] = __float_as_uint(v100);
   }
   if ((((m0 + (wm + (g + 24))) < 32) && ((n0 + (wn + ((t4 * 2) + 9))) < 16))) {
-    const float v101 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + (g + 24)))) * 16) + (n0 + (wn + ((t4 * 2) + 9)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + (g + 24)))) * 16) + (n0 + (wn + ((t4 * 2) + 9)))) % 16)))]);
+    const float v101 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 9)))))]);
     const float v102 = (c_1_1_3 + v101);
     const float v103 = vm_gelu(v102);
     arena1[((((bz * 32) + (m0 + (wm + (g + 24)))) * 16) + (n0 + (wn + ((t4 * 2) + 9))))] = __float_as_uint(v103);
   }
   if ((((m0 + (wm + (g + 16))) < 32) && ((n0 + (wn + ((t4 * 2) + 16))) < 16))) {
-    const float v104 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + (g + 16)))) * 16) + (n0 + (wn + ((t4 * 2) + 16)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + (g + 16)))) * 16) + (n0 + (wn + ((t4 * 2) + 16)))) % 16)))]);
+    const float v104 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 16)))))]);
     const float v105 = (c_1_2_0 + v104);
     const float v106 = vm_gelu(v105);
     arena1[((((bz * 32) + (m0 + (wm + (g + 16)))) * 16) + (n0 + (wn + ((t4 * 2) + 16))))] = __float_as_uint(v106);
   }
   if ((((m0 + (wm + (g + 16))) < 32) && ((n0 + (wn + ((t4 * 2) + 17))) < 16))) {
-    const float v107 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + (g + 16)))) * 16) + (n0 + (wn + ((t4 * 2) + 17)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + (g + 16)))) * 16) + (n0 + (wn + ((t4 * 2) + 17)))) % 16)))]);
+    const float v107 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 17)))))]);
     const float v108 = (c_1_2_1 + v107);
     const float v109 = vm_gelu(v108);
     arena1[((((bz * 32) + (m0 + (wm + (g + 16)))) * 16) + (n0 + (wn + ((t4 * 2) + 17))))] = __float_as_uint(v109);
   }
   if ((((m0 + (wm + (g + 24))) < 32) && ((n0 + (wn + ((t4 * 2) + 16))) < 16))) {
-    const float v110 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + (g + 24)))) * 16) + (n0 + (wn + ((t4 * 2) + 16)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + (g + 24)))) * 16) + (n0 + (wn + ((t4 * 2) + 16)))) % 16)))]);
+    const float v110 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 16)))))]);
     const float v111 = (c_1_2_2 + v110);
     const float v112 = vm_gelu(v111);
     arena1[((((bz * 32) + (m0 + (wm + (g + 24)))) * 16) + (n0 + (wn + ((t4 * 2) + 16))))] = __float_as_uint(v112);
   }
   if ((((m0 + (wm + (g + 24))) < 32) && ((n0 + (wn + ((t4 * 2) + 17))) < 16))) {
-    const float v113 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + (g + 24)))) * 16) + (n0 + (wn + ((t4 * 2) + 17)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + (g + 24)))) * 16) + (n0 + (wn + ((t4 * 2) + 17)))) % 16)))]);
+    const float v113 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 17)))))]);
     const float v114 = (c_1_2_3 + v113);
     const float v115 = vm_gelu(v114);
     arena1[((((bz * 32) + (m0 + (wm + (g + 24)))) * 16) + (n0 + (wn + ((t4 * 2) + 17))))] = __float_as_uint(v115);
   }
   if ((((m0 + (wm + (g + 16))) < 32) && ((n0 + (wn + ((t4 * 2) + 24))) < 16))) {
-    const float v116 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + (g + 16)))) * 16) + (n0 + (wn + ((t4 * 2) + 24)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + (g + 16)))) * 16) + (n0 + (wn + ((t4 * 2) + 24)))) % 16)))]);
+    const float v116 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 24)))))]);
     const float v117 = (c_1_3_0 + v116);
     const float v118 = vm_gelu(v117);
     arena1[((((bz * 32) + (m0 + (wm + (g + 16)))) * 16) + (n0 + (wn + ((t4 * 2) + 24))))] = __float_as_uint(v118);
   }
   if ((((m0 + (wm + (g + 16))) < 32) && ((n0 + (wn + ((t4 * 2) + 25))) < 16))) {
-    const float v119 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + (g + 16)))) * 16) + (n0 + (wn + ((t4 * 2) + 25)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + (g + 16)))) * 16) + (n0 + (wn + ((t4 * 2) + 25)))) % 16)))]);
+    const float v119 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 25)))))]);
     const float v120 = (c_1_3_1 + v119);
     const float v121 = vm_gelu(v120);
     arena1[((((bz * 32) + (m0 + (wm + (g + 16)))) * 16) + (n0 + (wn + ((t4 * 2) + 25))))] = __float_as_uint(v121);
   }
   if ((((m0 + (wm + (g + 24))) < 32) && ((n0 + (wn + ((t4 * 2) + 24))) < 16))) {
-    const float v122 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + (g + 24)))) * 16) + (n0 + (wn + ((t4 * 2) + 24)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + (g + 24)))) * 16) + (n0 + (wn + ((t4 * 2) + 24)))) % 16)))]);
+    const float v122 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 24)))))]);
     const float v123 = (c_1_3_2 + v122);
     const float v124 = vm_gelu(v123);
     arena1[((((bz * 32) + (m0 + (wm + (g + 24)))) * 16) + (n0 + (wn + ((t4 * 2) + 24))))] = __float_as_uint(v124);
   }
   if ((((m0 + (wm + (g + 24))) < 32) && ((n0 + (wn + ((t4 * 2) + 25))) < 16))) {
-    const float v125 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (wm + (g + 24)))) * 16) + (n0 + (wn + ((t4 * 2) + 25)))) / 512) * 16) + (((((bz * 32) + (m0 + (wm + (g + 24)))) * 16) + (n0 + (wn + ((t4 * 2) + 25)))) % 16)))]);
+    const float v125 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + (wn + ((t4 * 2) + 25)))))]);
     const float v126 = (c_1_3_3 + v125);
     const float v127 = vm_gelu(v126);
     arena1[((((bz * 32) + (m0 + (wm + (g + 24)))) * 16) + (n0 + (wn + ((t4 * 2) + 25))))] = __float_as_uint(v127);

@@ -47,13 +47,13 @@ extern "C" __global__ void __launch_bounds__(256) k0_matmul(const unsigned int* 
     __syncthreads();
   }
   if ((((m0 + ty) < 32) && ((n0 + tx) < 16))) {
-    const float v3 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + ty)) * 16) + (n0 + tx)) / 512) * 16) + (((((bz * 32) + (m0 + ty)) * 16) + (n0 + tx)) % 16)))]);
+    const float v3 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + tx)))]);
     const float v4 = (acc_0_0 + v3);
     const float v5 = vm_gelu(v4);
     arena1[((((bz * 32) + (m0 + ty)) * 16) + (n0 + tx))] = __float_as_uint(v5);
   }
   if ((((m0 + (ty + 16)) < 32) && ((n0 + tx) < 16))) {
-    const float v6 = __uint_as_float(arena0[(1536 + (((((((bz * 32) + (m0 + (ty + 16))) * 16) + (n0 + tx)) / 512) * 16) + (((((bz * 32) + (m0 + (ty + 16))) * 16) + (n0 + tx)) % 16)))]);
+    const float v6 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + tx)))]);
     const float v7 = (acc_1_0 + v6);
     const float v8 = vm_gelu(v7);
     arena1[((((bz * 32) + (m0 + (ty + 16))) * 16) + (n0 + tx))] = __float_as_uint(v8);
