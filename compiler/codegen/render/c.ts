@@ -4,6 +4,7 @@ import type { BinaryOp, UnaryOp } from '../../../ir/op.js';
 import { isCpuKernel, microName, microSource, vectorPrelude, type MicroCall } from '../gemm-micro.js';
 import type { Expr, Kernel, Scalar, Stmt } from '../kernel-ir.js';
 import { POOL } from './c-pool.js';
+import { finiteF32 } from './float-literal.js';
 
 const TYPE: { readonly [S in Scalar]: string } = { f32: 'float', i32: 'int32_t', u32: 'uint32_t', bool: 'int' };
 
@@ -11,8 +12,7 @@ function fmtF32(v: number): string {
   if (Number.isNaN(v)) return 'NAN';
   if (v === Infinity) return 'INFINITY';
   if (v === -Infinity) return '(-INFINITY)';
-  const s = String(Number(Math.fround(v).toPrecision(9)));
-  return /[.e]/.test(s) ? `${s}f` : `${s}.0f`;
+  return finiteF32(v, 'c');
 }
 
 export function literal(v: number, t: Scalar): string {

@@ -3,6 +3,7 @@
 import type { BinaryOp, UnaryOp } from '../../../ir/op.js';
 import type { Expr, Kernel, Scalar, Stmt } from '../kernel-ir.js';
 import { isMmaKernel, type MmaStep } from '../matmul-cuda.js';
+import { finiteF32 } from './float-literal.js';
 
 const TYPE: { readonly [S in Scalar]: string } = { f32: 'float', i32: 'int', u32: 'unsigned int', bool: 'bool' };
 
@@ -10,10 +11,7 @@ function fmtF32(v: number): string {
   if (Number.isNaN(v)) return '__uint_as_float(0x7fc00000u)';
   if (v === Infinity) return '__uint_as_float(0x7f800000u)';
   if (v === -Infinity) return '__uint_as_float(0xff800000u)';
-  if (Object.is(v, -0)) return '(-0.0f)';
-  const s = String(Number(Math.fround(v).toPrecision(9)));
-  const text = /[.eE]/.test(s) ? `${s}f` : `${s}.0f`;
-  return v < 0 ? `(${text})` : text;
+  return finiteF32(v, 'c');
 }
 
 export function literal(v: number, t: Scalar): string {

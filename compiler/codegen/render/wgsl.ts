@@ -2,6 +2,7 @@
 
 import type { BinaryOp, UnaryOp } from '../../../ir/op.js';
 import type { Expr, Kernel, Scalar, Stmt } from '../kernel-ir.js';
+import { finiteF32 } from './float-literal.js';
 
 const TYPE: { readonly [S in Scalar]: string } = { f32: 'f32', i32: 'i32', u32: 'u32', bool: 'bool' };
 
@@ -10,8 +11,7 @@ function fmtF32(v: number): string {
   if (Number.isNaN(v)) return 'vmapc_nan()';
   if (v === Infinity) return 'vmapc_inf()';
   if (v === -Infinity) return '(-vmapc_inf())';
-  const s = String(Number(Math.fround(v).toPrecision(9)));
-  return `${s}f`;
+  return finiteF32(v, 'wgsl');
 }
 
 export function literal(v: number, t: Scalar): string {
