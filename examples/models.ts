@@ -2,18 +2,8 @@
 
 import { nn, Tensor, F } from '../index.js';
 
-/** The torch.func ensembling tutorial's MLP: 784-128-128-10 with ReLU. */
-export class MLP extends nn.Module {
-  fc1 = new nn.Linear(784, 128);
-  fc2 = new nn.Linear(128, 128);
-  fc3 = new nn.Linear(128, 10);
-  forward(x: Tensor): Tensor {
-    x = x.flatten(1);
-    x = this.fc1.forward(x).relu();
-    x = this.fc2.forward(x).relu();
-    return this.fc3.forward(x);
-  }
-}
+/** The torch.func ensembling tutorial's MLP 784-128-128-10 lives in its own file, the CLI's example. */
+export { MLP } from './mlp.js';
 
 /** tanh(x + down(gelu(up(norm(x))))) with exact GELU. */
 export class PreNorm extends nn.Module {
