@@ -1,27 +1,13 @@
 // The train_step torch-reference case: loss, per-member gradients and one Adam step match PyTorch (CPU reference).
 
 import { describe, expect, it } from 'vitest';
-import { F, functionalCall, stackModuleState, vmap, type Tensor } from '../../index.js';
+import { vmap } from '../../index.js';
 import { grad, valueAndGrad } from '../../compiler/func/grad.js';
 import { Adam, adam, adamInit } from '../../compiler/optim/index.js';
-import { trainStepModel } from '../../examples/models.js';
 import { expectClose } from '../helpers/assert.js';
-import { loadCase } from '../helpers/reference.js';
+import { trainStepReference } from '../helpers/backend-cases.js';
 
-type Dict = Record<string, Tensor>;
-
-function setup() {
-  const c = loadCase('train_step');
-  const models = c.members.map((sd) => {
-    const m = trainStepModel();
-    m.loadStateDict(sd);
-    return m;
-  });
-  const { params } = stackModuleState(models);
-  const base = models[0]!;
-  const loss = (p: Dict, x: Tensor, y: Tensor): Tensor => F.crossEntropy(functionalCall(base, p, [x]), y);
-  return { c, params, loss };
-}
+const setup = trainStepReference;
 
 describe('torch-reference train_step on the CPU reference', () => {
   it('vmap(valueAndGrad) gives the loss and every grad.*; adam gives every after_adam.*', () => {

@@ -3,7 +3,7 @@
 import { F, functionalCall, manualSeed, nn, optim, stackModuleState, Tensor, valueAndGrad, vmap } from '../../index.js';
 import { withInitSeed } from '../../compiler/nn/init.js';
 import { Generator } from '../../runtime/rng.js';
-import { MLP, PreNorm, SmallCNN } from '../../examples/models.js';
+import { MLP, PreNorm, SmallCNN, trainStepModel } from '../../examples/models.js';
 import { loadCase } from './reference.js';
 
 type Dict = Record<string, Tensor>;
@@ -158,3 +158,17 @@ export const TRAIN_CASES: readonly (() => EnsembleCase)[] = [
     return { name: 'training step: conv + pool, MSE, SGD with momentum', fn: step as EnsembleCase['fn'], args, rtol: 1e-3, atol: 1e-5 };
   },
 ];
+
+/** The train_step reference case: its members loaded and stacked, and the per-member cross-entropy loss. */
+export function trainStepReference(): { c: ReturnType<typeof loadCase>; params: Dict; loss: (p: Dict, x: Tensor, y: Tensor) => Tensor } {
+  const c = loadCase('train_step');
+  const models = c.members.map((sd) => {
+    const m = trainStepModel();
+    m.loadStateDict(sd);
+    return m;
+  });
+  const { params } = stackModuleState(models);
+  const base = models[0]!;
+  const loss = (p: Dict, x: Tensor, y: Tensor): Tensor => F.crossEntropy(functionalCall(base, p, [x]), y);
+  return { c, params, loss };
+}

@@ -9,21 +9,13 @@ import { compileTrainStep } from '../../compiler/train.js';
 import { Generator } from '../../runtime/rng.js';
 import { trainStepModel } from '../../examples/models.js';
 import { expectClose } from '../helpers/assert.js';
-import { loadCase } from '../helpers/reference.js';
+import { trainStepReference } from '../helpers/backend-cases.js';
 
 type Dict = Record<string, Tensor>;
 
 describe('compileTrainStep on WebGPU', () => {
   it('train_step: loss, every grad.* and every after_adam.* match PyTorch', async () => {
-    const c = loadCase('train_step');
-    const models = c.members.map((sd) => {
-      const m = trainStepModel();
-      m.loadStateDict(sd);
-      return m;
-    });
-    const { params } = stackModuleState(models);
-    const base = models[0]!;
-    const loss = (p: Dict, x: Tensor, y: Tensor): Tensor => F.crossEntropy(functionalCall(base, p, [x]), y);
+    const { c, params, loss } = trainStepReference();
     interface State { params: Dict; opt: AdamState }
     const step = (s: State, x: Tensor, y: Tensor): [State, { loss: Tensor; grads: Dict }] => {
       const [l, grads] = vmap(valueAndGrad(loss))(s.params, x, y);
