@@ -9,7 +9,7 @@
 # What travels (at most 64 MiB with the working tree): .gpucheck/ holds node.xz (the Node binary of this machine,
 # xz-compressed, unpacked on the device with xz or Python's lzma into /tmp), js/*.mjs (the benchmarks bundled
 # with esbuild; koffi and webgpu stay external), node_modules/ (koffi and webgpu, whose dawn.node travels as
-# dawn.node.xz), torch-reference/ (the cases but train_step; ../shared does not travel). .gl/ holds the Vulkan
+# dawn.node.xz), torch-reference/ (the cases but train_step). .gl/ holds the Vulkan
 # loader packages Dawn needs there (docs of the device tool: dpkg -x them into / and run ldconfig).
 # On the device, NVRTC comes from the image's Python wheels (nvidia-cuda-nvrtc, found by the runtime's search)
 # and libcuda from the driver. Results go to $OUT: gpu-check.log, reference.json, gemm.json, ensemble-*.json.
@@ -56,7 +56,7 @@ prepare() {
   if [ ! -f "$PACK/dawn.node.xz" ] || [ "$dawn" -nt "$PACK/dawn.node.xz" ]; then xz -9 -T0 -c "$dawn" >"$PACK/dawn.node.xz"; fi
 
   echo "== copying the torch-reference cases"
-  local ref=../shared/torch-reference
+  local ref=test/fixtures/torch-reference
   [ -d "$ref" ] || die "no $ref"
   rm -rf "$PACK/torch-reference" && mkdir -p "$PACK/torch-reference"
   for c in tutorial_mlp tutorial_mlp_per_member prenorm small_cnn; do cp -r "$ref/$c" "$PACK/torch-reference/$c"; done

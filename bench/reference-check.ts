@@ -1,5 +1,5 @@
 // Runs the PyTorch reference cases (all but train_step) through compiled targets and reports each one's error and time.
-// Usage: npx tsx bench/reference-check.ts [--dir ../shared/torch-reference] [--targets cuda:exact,cuda:tf32,webgpu] [--reps 5] [--json out.json]
+// Usage: npx tsx bench/reference-check.ts [--dir test/fixtures/torch-reference] [--targets cuda:exact,cuda:tf32,webgpu] [--reps 5] [--json out.json]
 // A target is a compile target, optionally with a variant: cuda:exact, cuda:tf32, webgpu:vulkan, webgpu:opengl.
 // Exits non-zero when an exact target misses a case's tolerances; TF32 is reported against them, not failed.
 
@@ -13,7 +13,7 @@ type Dict = Record<string, Tensor>;
 
 const { values } = parseArgs({
   options: {
-    dir: { type: 'string', default: path.resolve('..', 'shared', 'torch-reference') },
+    dir: { type: 'string', default: path.resolve('test', 'fixtures', 'torch-reference') },
     targets: { type: 'string', default: 'cuda:exact,cuda:tf32,webgpu' },
     reps: { type: 'string', default: '5' },
     json: { type: 'string' },

@@ -1,11 +1,11 @@
-// Loads the PyTorch reference cases in ../shared/torch-reference and compares results against them.
+// Loads the PyTorch reference cases in test/fixtures/torch-reference and compares results against them.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { loadSafetensors, Tensor } from '../../index.js';
 
-export const REFERENCE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/torch-reference');
+export const REFERENCE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/torch-reference');
 
 export interface ReferenceCase {
   readonly name: string;
