@@ -10,7 +10,7 @@ import { Session, type PendingWrite } from '../runtime/session.js';
 import type { CudaOptions } from '../runtime/cuda/context.js';
 import type { WebGpuOptions } from '../runtime/webgpu/adapter.js';
 import { flatten, unflatten, fmtTreeDef, type TreeDef } from './func/pytree.js';
-import { prepareTarget, type CompileTarget, type DeviceLimits } from './targets.js';
+import { prepareTarget, type CompileTarget, type DeviceLimits } from './targets/registry.js';
 import type { CpuOptions } from '../runtime/cpu-native/toolchain.js';
 import { Tensor } from './trace/tensor.js';
 import { traceFunction } from './trace/trace-fn.js';

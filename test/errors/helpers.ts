@@ -3,7 +3,7 @@
 import { expect } from 'vitest';
 import type { nn, Tensor } from '../../index.js';
 import { FUZZ_BACKENDS } from '../fuzz/backends.js';
-import { TARGETS } from '../../compiler/targets.js';
+import { TARGETS } from '../../compiler/targets/registry.js';
 
 /** Every compile target that runs here (the fuzzer's table, so a new target is tested here too). */
 export function runTargets(): string[] {

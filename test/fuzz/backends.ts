@@ -1,7 +1,7 @@
 // The backends every fuzz graph is compared on: one line per compile target; entries for targets not built yet are skipped.
 
 import type { Graph } from '../../ir/node.js';
-import { TARGETS } from '../../compiler/targets.js';
+import { TARGETS } from '../../compiler/targets/registry.js';
 
 export interface FuzzBackend {
   /** A key of TARGETS. */

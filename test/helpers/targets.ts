@@ -1,7 +1,7 @@
 // The device targets that compile and run on this machine (the fuzzer's backend table, less the reference).
 
 import { FUZZ_BACKENDS } from '../fuzz/backends.js';
-import { TARGETS, type CompileTarget } from '../../compiler/targets.js';
+import { TARGETS, type CompileTarget } from '../../compiler/targets/registry.js';
 
 export const RUNNABLE_TARGETS: readonly CompileTarget[] = FUZZ_BACKENDS
   .filter((b) => b.mode === 'run' && b.target !== 'reference' && Object.prototype.hasOwnProperty.call(TARGETS, b.target))

@@ -2,8 +2,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { BackendError, parseGraph, type TypedArray } from '../../ir/index.js';
-import { runGraph } from '../../runtime/cpu/interpreter.js';
-import { erf } from '../../runtime/cpu/math.js';
+import { runGraph } from '../../runtime/reference/interpreter.js';
+import { erf } from '../../runtime/reference/math.js';
 import { normalAt, uniformAt } from '../../runtime/rng.js';
 
 /** Parses a graph and runs it; inputs given as plain arrays of the graph's input dtypes. */

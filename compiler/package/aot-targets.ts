@@ -2,7 +2,7 @@
 
 import type { ExecutionPlan, Target } from '../../runtime/plan.js';
 import type { TargetSpec } from '../pipeline.js';
-import { WEBGPU_DEFAULT_LIMITS, webgpuSpec } from '../targets.js';
+import { WEBGPU_DEFAULT_LIMITS, webgpuSpec } from '../targets/registry.js';
 
 /** @internal Test hooks: smaller limits than a target guarantees, to exercise what large models need. */
 export interface AotOverrides {
@@ -53,7 +53,7 @@ export const AOT_TARGETS: { readonly [T in Target]: AotTarget } = {
   cuda: { spec: async () => (await import('../codegen/cuda-spec.js')).cudaSpec({ matmul: 'exact' }), requires: cudaRequires },
   cpu: {
     async spec() {
-      const [{ cpuSpec }, { defaultTiles }] = await Promise.all([import('../cpu-target.js'), import('../codegen/gemm-cpu.js')]);
+      const [{ cpuSpec }, { defaultTiles }] = await Promise.all([import('../targets/cpu.js'), import('../codegen/gemm-cpu.js')]);
       return cpuSpec({ vlen: PACKAGE_CPU_VLEN, tiles: (p) => defaultTiles(p, PACKAGE_CPU_VLEN) });
     },
     requires: () => ({}),

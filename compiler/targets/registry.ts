@@ -1,17 +1,17 @@
 // The compile targets: each one's limits, lowering, renderer and runtime, in one table.
 
-import { BackendError } from '../ir/errors.js';
-import type { Graph } from '../ir/node.js';
-import type { Executor } from '../runtime/device.js';
-import type { ExecutionPlan, Target } from '../runtime/plan.js';
-import { ReferenceExecutor } from '../runtime/cpu/reference-executor.js';
-import type { CudaOptions } from '../runtime/cuda/context.js';
-import { acquireWebGpu, type WebGpuOptions } from '../runtime/webgpu/adapter.js';
-import { WebGpuExecutor } from '../runtime/webgpu/executor.js';
-import { lowerGroupGpu } from './codegen/lower-gpu.js';
-import { renderWgsl } from './codegen/render/wgsl.js';
-import { buildPlan, type TargetSpec } from './pipeline.js';
-import type { CpuOptions } from '../runtime/cpu-native/toolchain.js';
+import { BackendError } from '../../ir/errors.js';
+import type { Graph } from '../../ir/node.js';
+import type { Executor } from '../../runtime/device.js';
+import type { ExecutionPlan, Target } from '../../runtime/plan.js';
+import { ReferenceExecutor } from '../../runtime/reference/reference-executor.js';
+import type { CudaOptions } from '../../runtime/cuda/context.js';
+import { acquireWebGpu, type WebGpuOptions } from '../../runtime/webgpu/adapter.js';
+import { WebGpuExecutor } from '../../runtime/webgpu/executor.js';
+import { lowerGroupGpu } from '../codegen/lower-gpu.js';
+import { renderWgsl } from '../codegen/render/wgsl.js';
+import { buildPlan, type TargetSpec } from '../pipeline.js';
+import type { CpuOptions } from '../../runtime/cpu-native/toolchain.js';
 
 export interface DeviceLimits {
   readonly maxStorageBufferBindingSize: number;
@@ -72,7 +72,7 @@ export const TARGETS = {
   cuda: {
     name: 'CUDA (NVRTC and the driver API)',
     // Imported on demand: koffi and libcuda load only when CUDA is asked for.
-    prepare: async (graph, options) => (await import('./codegen/cuda-target.js')).prepareCuda(graph, options),
+    prepare: async (graph, options) => (await import('./cuda.js')).prepareCuda(graph, options),
   },
   webgpu: {
     name: 'WebGPU',
@@ -86,7 +86,7 @@ export const TARGETS = {
   cpu: {
     name: 'CPU (C compiled by the system compiler)',
     // Imported on demand, like CUDA: koffi loads only when the cpu target is asked for.
-    prepare: async (graph, options) => (await import('./cpu-target.js')).prepareCpu(graph, options),
+    prepare: async (graph, options) => (await import('./cpu.js')).prepareCpu(graph, options),
   },
   reference: {
     name: 'the CPU reference',

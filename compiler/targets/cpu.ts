@@ -1,14 +1,14 @@
 // The `cpu` target: C kernels built by the system compiler and run through koffi on host memory.
 
 import { availableParallelism } from 'node:os';
-import type { Graph } from '../ir/node.js';
-import { CpuNativeExecutor } from '../runtime/cpu-native/executor.js';
-import { findToolchain, type CpuOptions, type Toolchain } from '../runtime/cpu-native/toolchain.js';
-import { lowerGroupCpu, type CpuCodegen } from './codegen/lower-cpu.js';
-import { renderC } from './codegen/render/c.js';
-import { tunedTiles } from './codegen/tune-cpu.js';
-import { buildPlan, type TargetSpec } from './pipeline.js';
-import type { Prepared, TargetOptions } from './targets.js';
+import type { Graph } from '../../ir/node.js';
+import { CpuNativeExecutor } from '../../runtime/cpu-native/executor.js';
+import { findToolchain, type CpuOptions, type Toolchain } from '../../runtime/cpu-native/toolchain.js';
+import { lowerGroupCpu, type CpuCodegen } from '../codegen/lower-cpu.js';
+import { renderC } from '../codegen/render/c.js';
+import { tunedTiles } from '../codegen/tune-cpu.js';
+import { buildPlan, type TargetSpec } from '../pipeline.js';
+import type { Prepared, TargetOptions } from './registry.js';
 
 export type { CpuOptions };
 
