@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ModelFileInfo, ModuleDecl, ParamDecl } from '../../compiler/frontend/analyze.js';
 import type { MemberSource } from '../../compiler/package/members.js';
-import { aotTargetNames } from '../../compiler/package/aot-targets.js';
+import { aotTargetNames } from '../../compiler/targets/registry.js';
 import type { InputDecl } from '../../compiler/package/trace-ensemble.js';
 import { TraceError } from '../../ir/errors.js';
 import type { Target } from '../../runtime/plan.js';

@@ -1,14 +1,13 @@
-// The `cpu` target: C kernels built by the system compiler and run through koffi on host memory.
+// The `cpu` target: C kernels built by the system compiler and run through koffi on host memory (Node only, loaded on demand).
 
-import { availableParallelism } from 'node:os';
 import type { Graph } from '../../ir/node.js';
-import { CpuNativeExecutor } from '../../runtime/cpu-native/executor.js';
-import { findToolchain, type CpuOptions, type Toolchain } from '../../runtime/cpu-native/toolchain.js';
+import type { CpuOptions } from '../../runtime/cpu-native/toolchain.js';
+import { defaultTiles, type GemmChooser, type GemmTiles } from '../codegen/gemm-cpu.js';
 import { lowerGroupCpu, type CpuCodegen } from '../codegen/lower-cpu.js';
 import { renderC } from '../codegen/render/c.js';
-import { tunedTiles } from '../codegen/tune-cpu.js';
-import { buildPlan, type TargetSpec } from '../pipeline.js';
-import type { Prepared, TargetOptions } from './registry.js';
+import type { TargetSpec } from '../codegen/target-spec.js';
+import { buildPlan } from '../pipeline.js';
+import { patched, type Prepared, type TargetDefinition, type TargetOptions } from './target.js';
 
 export type { CpuOptions };
 
@@ -24,17 +23,50 @@ export function cpuSpec(cg: CpuCodegen): TargetSpec {
   };
 }
 
-function patched<T extends { kernels: readonly { name: string; source: string }[] }>(plan: T, patch: TargetOptions['patchSource']): T {
-  if (!patch) return plan;
-  return { ...plan, kernels: plan.kernels.map((k) => ({ ...k, source: patch(k.name, k.source) })) };
+/**
+ * The cpu target's vector width in packages: 8 floats (AVX2's registers). The C uses the compiler's
+ * generic vectors, so any machine builds it; the loading machine's compiler maps them to its registers.
+ */
+export const PACKAGE_CPU_VLEN = 8;
+
+/**
+ * Builds the plan for this machine (tile sizes tuned per GEMM shape unless turned off) and compiles it
+ * with the toolchain `options.cpu` describes (`defaults` fill in what the user left out).
+ */
+export async function prepareCpu(graph: Graph, options: TargetOptions, defaults: CpuOptions = {}): Promise<Prepared> {
+  const [{ availableParallelism }, toolchain, { CpuNativeExecutor }, { tileCache }, { tunedTiles }] = await Promise.all([
+    import('node:os'),
+    import('../../runtime/cpu-native/toolchain.js'),
+    import('../../runtime/cpu-native/executor.js'),
+    import('../../runtime/cpu-native/tile-cache.js'),
+    import('../codegen/tune-cpu.js'),
+  ]);
+  const cpu: CpuOptions = { ...defaults, ...options.cpu };
+  const tc = toolchain.findToolchain(cpu);
+  const threads = cpu.threads ?? availableParallelism();
+  const tiles: GemmChooser = cpu.tune === false
+    ? (p) => defaultTiles(p, tc.vlen, threads)
+    : tunedTiles({
+      vlen: tc.vlen,
+      threads,
+      specOf: cpuSpec,
+      build: (spec) => buildPlan(graph, spec).plan.arenas.map((a) => a.words),
+      // The timing program runs with idle OpenMP threads asleep, as the executor runs them.
+      time: (program) => toolchain.runProgram(tc, program, { OMP_WAIT_POLICY: process.env['OMP_WAIT_POLICY'] ?? 'passive' }),
+      ...tileCache<GemmTiles>(tc, threads),
+    });
+  const plan = patched(buildPlan(graph, cpuSpec({ vlen: tc.vlen, tiles }), { verify: options.verify }).plan, options.patchSource);
+  return { plan, executor: CpuNativeExecutor.create(tc, plan, cpu.threads) };
 }
 
-/** Builds the plan for this machine (tile sizes tuned per GEMM shape unless turned off) and compiles it. */
-export async function prepareCpu(graph: Graph, options: TargetOptions): Promise<Prepared> {
-  const cpu: CpuOptions = options.cpu ?? {};
-  const tc: Toolchain = findToolchain(cpu);
-  const threads = cpu.threads;
-  const tiles = tunedTiles(tc, graph, cpu, (cg) => cpuSpec(cg), threads ?? availableParallelism());
-  const plan = patched(buildPlan(graph, cpuSpec({ vlen: tc.vlen, tiles }), { verify: options.verify }).plan, options.patchSource);
-  return { plan, executor: CpuNativeExecutor.create(tc, plan, threads) };
-}
+/** The cpu target. */
+export const cpu: TargetDefinition = {
+  name: 'cpu',
+  title: 'CPU (C compiled by the system compiler)',
+  prepare: (graph, options) => prepareCpu(graph, options),
+  aot: {
+    spec: async () => cpuSpec({ vlen: PACKAGE_CPU_VLEN, tiles: (p) => defaultTiles(p, PACKAGE_CPU_VLEN) }),
+    requires: () => ({}),
+  },
+  fuzz: { mode: 'run', f64: false },
+};

@@ -1,128 +1,94 @@
-// The compile targets: each one's limits, lowering, renderer and runtime, in one table.
+// The target registry: every compile target by name, and `auto`'s search with a record of why each target was skipped.
 
 import { BackendError } from '../../ir/errors.js';
 import type { Graph } from '../../ir/node.js';
-import type { Executor } from '../../runtime/device.js';
-import type { ExecutionPlan, Target } from '../../runtime/plan.js';
-import { ReferenceExecutor } from '../../runtime/reference/reference-executor.js';
-import type { CudaOptions } from '../../runtime/cuda/context.js';
-import { acquireWebGpu, type WebGpuOptions } from '../../runtime/webgpu/adapter.js';
-import { WebGpuExecutor } from '../../runtime/webgpu/executor.js';
-import { lowerGroupGpu } from '../codegen/lower-gpu.js';
-import { renderWgsl } from '../codegen/render/wgsl.js';
-import { buildPlan, type TargetSpec } from '../pipeline.js';
-import type { CpuOptions } from '../../runtime/cpu-native/toolchain.js';
+import { AUTO_ORDER, slotName } from '../../runtime/auto-order.js';
+import type { Target } from '../../runtime/plan.js';
+import { cpu } from './cpu.js';
+import { cpuClang } from './cpu-clang.js';
+import { cuda } from './cuda.js';
+import { reference } from './reference.js';
+import type { AotTarget, FuzzRole, Prepared, TargetDefinition, TargetOptions } from './target.js';
+import { webgpu } from './webgpu.js';
 
-export interface DeviceLimits {
-  readonly maxStorageBufferBindingSize: number;
-  readonly maxComputeWorkgroupsPerDimension: number;
+export type { DeviceLimits, Prepared, TargetOptions } from './target.js';
+export type { Target };
+
+/** Every target, by name; a new target is one file in this folder and one line here. */
+export const TARGETS = { cuda, webgpu, cpu, reference, 'cpu-clang': cpuClang } satisfies Record<string, TargetDefinition>;
+
+/** A target's name. */
+export type TargetName = keyof typeof TARGETS;
+
+/** What `compile({ target })` accepts. */
+export type CompileTarget = TargetName | 'auto';
+
+/** The slots `auto` tries, by name (`webgpu:native`), then the reference interpreter as the last resort. */
+export const AUTO_ORDER_NAMES: readonly string[] = [...AUTO_ORDER.map(slotName), 'reference'];
+
+/** The targets packages can be built for, with how each builds its plan without a device. */
+export const AOT_TARGETS = Object.fromEntries(
+  Object.values(TARGETS as Record<string, TargetDefinition>).flatMap((d) => (d.aot ? [[d.name, d.aot]] : [])),
+) as { readonly [T in Target]: AotTarget };
+
+/** The names of the targets packages can be built for. */
+export function aotTargetNames(): Target[] {
+  return Object.keys(AOT_TARGETS) as Target[];
 }
 
-export function webgpuSpec(limits: DeviceLimits): TargetSpec {
-  return {
-    target: 'webgpu',
-    limits: { maxArenaWords: Math.floor(limits.maxStorageBufferBindingSize / 4), alignWords: 16 },
-    maxWorkgroupsPerDim: limits.maxComputeWorkgroupsPerDimension,
-    lower: lowerGroupGpu,
-    render: renderWgsl,
-    entry: () => 'main',
-  };
+/** The fuzzer's backends: every target with how it is compared (run, or compile-check), in registry order. */
+export function fuzzRoles(): { readonly target: TargetName; readonly role: FuzzRole; readonly dryRun: boolean }[] {
+  return (Object.keys(TARGETS) as TargetName[]).map((target) => {
+    const d: TargetDefinition = TARGETS[target];
+    return { target, role: d.fuzz, dryRun: !!d.dryRun };
+  });
 }
 
-function pickLimits(l: DeviceLimits): DeviceLimits {
-  return { maxStorageBufferBindingSize: l.maxStorageBufferBindingSize, maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension };
+/** Why `auto` chose its target: each slot it tried, in order, with the reason it was skipped. */
+export interface TargetReport {
+  /** What the caller asked for. */
+  readonly requested: CompileTarget;
+  /** The target that runs the function. */
+  readonly chosen: TargetName;
+  readonly tried: readonly { readonly slot: string; readonly ok: boolean; readonly reason?: string }[];
 }
 
-/** WebGPU's guaranteed limits, for building plans without a device (AOT packages). */
-export const WEBGPU_DEFAULT_LIMITS: DeviceLimits = { maxStorageBufferBindingSize: 128 * 2 ** 20, maxComputeWorkgroupsPerDimension: 65535 };
-
-/** Options every target may read; each reads its own part. */
-export interface TargetOptions {
-  readonly webgpu?: WebGpuOptions;
-  /** The `cuda` target: device ordinal, exact or TF32 matmuls. */
-  readonly cuda?: CudaOptions;
-  /** The `cpu` target: compiler, flags, cache directory, threads, tile search. */
-  readonly cpu?: CpuOptions;
-  readonly verify?: boolean;
-  /** @internal Rewrites a kernel's source before the device compiles it (tests break kernels with it). */
-  readonly patchSource?: (kernel: string, source: string) => string;
-  /** @internal Pretends the device has smaller limits (tests exercise chunking without gigabytes). */
-  readonly limits?: Partial<DeviceLimits>;
+/** A report in words: one line per slot tried. */
+export function formatTargetReport(r: TargetReport): string {
+  if (r.requested !== 'auto') return `target ${r.chosen} (asked for by name)`;
+  const lines = r.tried.map((t) => `  ${t.ok ? 'chose  ' : 'skipped'} ${t.slot}${t.reason ? `: ${t.reason}` : ''}`);
+  return [`target ${r.chosen}, chosen by auto:`, ...lines].join('\n');
 }
 
-export interface Prepared {
-  readonly plan: ExecutionPlan;
-  readonly executor: Executor;
-}
+let warnedReference = false;
 
-/** What compile() needs from a target: build the plan for this machine and start its runtime. */
-export interface TargetDriver {
-  readonly name: string;
-  prepare(graph: Graph, options: TargetOptions): Promise<Prepared>;
-}
-
-function patched(plan: ExecutionPlan, patch: TargetOptions['patchSource']): ExecutionPlan {
-  if (!patch) return plan;
-  return { ...plan, kernels: plan.kernels.map((k) => ({ ...k, source: patch(k.name, k.source) })) };
-}
-
-const EMPTY_PLAN = (target: Target): ExecutionPlan => ({ version: 1, target, arenas: [], inputs: [], constants: [], outputs: [], kernels: [], steps: [] });
-
-export const TARGETS = {
-  cuda: {
-    name: 'CUDA (NVRTC and the driver API)',
-    // Imported on demand: koffi and libcuda load only when CUDA is asked for.
-    prepare: async (graph, options) => (await import('./cuda.js')).prepareCuda(graph, options),
-  },
-  webgpu: {
-    name: 'WebGPU',
-    async prepare(graph, options) {
-      const ctx = await acquireWebGpu(options.webgpu);
-      const limits = { ...pickLimits(ctx.limits), ...options.limits };
-      const plan = patched(buildPlan(graph, webgpuSpec(limits), { verify: options.verify }).plan, options.patchSource);
-      return { plan, executor: await WebGpuExecutor.create(ctx, plan) };
-    },
-  },
-  cpu: {
-    name: 'CPU (C compiled by the system compiler)',
-    // Imported on demand, like CUDA: koffi loads only when the cpu target is asked for.
-    prepare: async (graph, options) => (await import('./cpu.js')).prepareCpu(graph, options),
-  },
-  reference: {
-    name: 'the CPU reference',
-    async prepare(graph) {
-      return { plan: EMPTY_PLAN('cpu'), executor: new ReferenceExecutor(graph) };
-    },
-  },
-} satisfies Record<string, TargetDriver>;
-
-export type CompileTarget = keyof typeof TARGETS | 'auto';
-
-/** An entry of AUTO_ORDER: a target, or WebGPU restricted to one adapter kind (unless the options pick one). */
-export type AutoEntry = keyof typeof TARGETS | 'webgpu:native' | 'webgpu:opengl';
-
-/** The order `target: 'auto'` tries; the first that prepares wins: a real GPU, the C backend, Mesa's CPU WebGPU, the reference. */
-export const AUTO_ORDER: readonly AutoEntry[] = ['cuda', 'webgpu:native', 'cpu', 'webgpu:opengl', 'reference'];
-
-export async function prepareTarget(target: CompileTarget, graph: Graph, options: TargetOptions): Promise<Prepared & { target: keyof typeof TARGETS }> {
+/** Builds the plan and starts the runtime of a target; `auto` tries AUTO_ORDER and records why it skipped each. */
+export async function prepareTarget(target: CompileTarget, graph: Graph, options: TargetOptions): Promise<Prepared & { target: TargetName; report: TargetReport }> {
   if (target !== 'auto') {
-    const driver = (TARGETS as Record<string, TargetDriver>)[target];
+    const driver = (TARGETS as Record<string, TargetDefinition>)[target];
     if (!driver) throw new BackendError(`unknown target '${String(target)}' (expected one of ${[...Object.keys(TARGETS), 'auto'].join(', ')})`);
-    return { ...(await driver.prepare(graph, options)), target };
+    const prepared = await driver.prepare(graph, options);
+    return { ...prepared, target, report: { requested: target, chosen: target, tried: [{ slot: target, ok: true }] } };
   }
-  const failures: string[] = [];
+  const tried: { slot: string; ok: boolean; reason?: string }[] = [];
   const userWebGpu = !!(options.webgpu?.device || (options.webgpu?.backend && options.webgpu.backend !== 'auto'));
-  for (const entry of AUTO_ORDER) {
-    const [t, backend] = entry.split(':') as [keyof typeof TARGETS, 'native' | 'opengl' | undefined];
-    if (backend === 'opengl' && userWebGpu) continue; // the user's adapter choice was tried already
-    const opts = backend && !userWebGpu ? { ...options, webgpu: { ...options.webgpu, backend } } : options;
+  for (const slot of AUTO_ORDER) {
+    const name = slotName(slot);
+    // An adapter the user chose is tried once, at the native slot's place.
+    if (slot.adapter === 'opengl' && userWebGpu) continue;
+    const opts = slot.adapter && !userWebGpu ? { ...options, webgpu: { ...options.webgpu, backend: slot.adapter } } : options;
     try {
-      return { ...(await TARGETS[t].prepare(graph, opts)), target: t };
+      const prepared = await TARGETS[slot.target].prepare(graph, opts);
+      tried.push({ slot: name, ok: true });
+      return { ...prepared, target: slot.target, report: { requested: 'auto', chosen: slot.target, tried } };
     } catch (e) {
-      failures.push(`${entry}: ${(e as Error).message}`);
+      tried.push({ slot: name, ok: false, reason: (e as Error).message.split('\n')[0] });
     }
   }
-  throw new BackendError(`no target could run this function:\n  ${failures.join('\n  ')}`);
+  const report: TargetReport = { requested: 'auto', chosen: 'reference', tried: [...tried, { slot: 'reference', ok: true }] };
+  if (!warnedReference) {
+    warnedReference = true;
+    console.warn(`vmapc: no device target could run here; auto falls back to the reference interpreter (slow).\n${formatTargetReport(report)}`);
+  }
+  return { ...(await reference.prepare(graph, options)), target: 'reference', report };
 }
-
-export type { Target };
