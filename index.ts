@@ -17,4 +17,4 @@ export type { DType } from './ir/dtype.js';
 export { grad, valueAndGrad, vjp, type Argnums, type GradOptions, type GradsOf, type VjpFn } from './compiler/func/grad.js';
 export { initEnsemble, type Ensemble, type InitEnsembleOptions } from './compiler/func/init-ensemble.js';
 export * as optim from './compiler/optim/index.js';
-export { gradPass, type GradPassOptions } from './compiler/passes/grad.js';
+export { gradPass, type GradPassOptions } from './compiler/passes/grad-pass.js';

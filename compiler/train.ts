@@ -11,6 +11,8 @@ import type { ExecutionPlan } from '../runtime/plan.js';
 export interface CompiledTrainStep<S, D extends unknown[], X> {
   readonly target: CompiledFunction<[S, ...D], [S, X]>['target'];
   readonly device: string;
+  /** Why this target (see CompiledFunction.targetReport). */
+  readonly targetReport: CompiledFunction<[S, ...D], [S, X]>['targetReport'];
   readonly plan: ExecutionPlan;
   readonly kernels: readonly KernelInfo[];
   /** Uploads the state (params, optimizer state, buffers). Steps then update it on the device. */
@@ -57,6 +59,7 @@ export async function compileTrainStep<S, D extends unknown[], X>(
   return {
     target: core.target,
     device: core.session.executor.description,
+    targetReport: core.targetReport,
     plan: core.plan,
     kernels: core.kernels,
     async setState(state: S) {

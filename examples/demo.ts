@@ -1,7 +1,8 @@
-// The demo: an ensemble of the tutorial MLP compiled to WebGPU, checked against the CPU reference, and timed.
+// The demo: an ensemble of the tutorial MLP compiled for the best target here (auto), checked against the CPU reference, and timed.
 
 import { functionalCall, manualSeed, stackModuleState, Tensor, vmap } from '../index.js';
 import { compile } from '../compiler/compile.js';
+import { formatTargetReport } from '../compiler/targets/registry.js';
 import { MLP } from './models.js';
 
 type Dict = Record<string, Tensor>;
@@ -26,8 +27,8 @@ async function main(): Promise<void> {
   const ensemble = vmap(f, [0, 0, null]);
 
   console.log(`vmapc demo: ${M} members of the tutorial MLP (784-128-128-10), one shared batch of ${batch}`);
-  const ens = await compile(ensemble, { target: 'webgpu', example: [params, buffers, x] });
-  console.log(`adapter: ${ens.device}\n`);
+  const ens = await compile(ensemble, { target: 'auto', example: [params, buffers, x] });
+  console.log(`${formatTargetReport(ens.targetReport)}\ndevice: ${ens.device}\n`);
   console.log(String(ens.plan), '\n');
 
   await ens.setParams(params, buffers);
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
 
   // The same runtime, one compiled single-model forward per member.
   const single = (p: Dict, b: Dict, xi: Tensor): Tensor => functionalCall(models[0]!, [p, b], [xi]);
-  const one = await compile(single, { target: 'webgpu', example: [models[0]!.stateDict(), {}, x] });
+  const one = await compile(single, { target: ens.target, example: [models[0]!.stateDict(), {}, x] });
   const memberParams = models.map((m) => m.stateDict());
 
   console.log(`time per forward of all ${M} members:`);

@@ -5,7 +5,7 @@ import { GradError } from '../../ir/errors.js';
 import type { Graph } from '../../ir/node.js';
 import { fmtType } from '../../ir/print.js';
 import { fmtShape, shapesEqual } from '../../ir/shape.js';
-import { gradPass } from '../passes/grad.js';
+import { gradPass } from '../passes/grad-pass.js';
 import { splitVjp } from '../passes/grad-split.js';
 import { Tensor } from '../trace/tensor.js';
 import { applyGraph, traceFunction, type TracedFunction } from '../trace/trace-fn.js';

@@ -7,9 +7,9 @@ import { ALL_OPS, type Op } from '../../ir/op.js';
 import type { OpParams } from '../../ir/params.js';
 import { numelOf } from '../../ir/shape.js';
 import { verifyGraph } from '../../ir/verify.js';
-import { runGraph } from '../../runtime/cpu/interpreter.js';
+import { runGraph } from '../../runtime/reference/interpreter.js';
 import { Generator } from '../../runtime/rng.js';
-import { gradPass } from '../../compiler/passes/grad.js';
+import { gradPass } from '../../compiler/passes/grad-pass.js';
 import { isZeroGradOp } from '../../compiler/passes/grad-rules.js';
 
 interface InputDef {
