@@ -15,7 +15,7 @@ export type { DeviceLimits, Prepared, TargetOptions } from './target.js';
 export type { Target };
 
 /** Every target, by name; a new target is one file in this folder and one line here. */
-export const TARGETS = { cuda, webgpu, cpu, reference, 'cpu-clang': cpuClang } satisfies Record<string, TargetDefinition>;
+export const TARGETS = { webgpu, cuda, cpu, reference, 'cpu-clang': cpuClang } satisfies Record<string, TargetDefinition>;
 
 /** A target's name. */
 export type TargetName = keyof typeof TARGETS;
