@@ -67,6 +67,6 @@ describe('bad inputs to the torch.func transforms', () => {
   it('E86 outputs that are not floating-point tensors (jacrev) or not tensors at all (jvp)', async () => {
     await rejects(() => jacrev((a: Tensor) => a.argmax())(x), GradError, /output leaf 0 is i32\[\]; every output must be a floating-point Tensor/);
     await rejects(() => jvp((a: Tensor) => [a, 3] as never, [x], [x]), GradError, /expected f\(\*args\) to return only tensors, got number/);
-    await rejects(() => jvp(() => [] as never, [x], [x]), GradError, /Expected f to be a function that has non-empty output/);
+    await rejects(() => jvp((_a: Tensor) => [] as never, [x], [x]), GradError, /Expected f to be a function that has non-empty output/);
   });
 });
