@@ -1,4 +1,4 @@
-// The fuzzer's jvp target: on a random ensemble graph, jvp against finite differences and the vjp (f64), the jvp API, and compiled jvps.
+// The fuzzer's jvp target: on a random ensemble graph, jvp against finite differences and the vjp (f64), the jvp API, and compiled or built jvps.
 
 import { convertArray, isFloat, type TypedArray } from '../../ir/dtype.js';
 import { BackendError } from '../../ir/errors.js';
@@ -13,9 +13,9 @@ import { gradPass } from '../../compiler/passes/grad.js';
 import { jvpPass } from '../../compiler/passes/jvp.js';
 import { traceFunction } from '../../compiler/trace/trace-fn.js';
 import { jvp, manualSeed, Tensor } from '../../index.js';
-import { activeBackends } from './backends.js';
+import { activeBackends, checkOne } from './backends.js';
 import { buildEnsemble, describePlan, planProgram } from './build.js';
-import { compareResults, type CheckOptions, type Verdict } from './check.js';
+import { checkerFor, compareResults, type CheckOptions, type Verdict } from './check.js';
 import type { Program } from './program.js';
 import { promoteToF64 } from './shadow.js';
 
@@ -161,7 +161,23 @@ export async function checkJvp(program: Program, options: CheckOptions = {}): Pr
   }
   const f64 = topoSort(graph).some((n) => n.dtype === 'f64');
   for (const b of options.backends ?? activeBackends()) {
-    if (b.mode !== 'run' || b.target === 'reference') continue;
+    if (b.target === 'reference') continue;
+    if (b.mode === 'compile-check') {
+      const checker = await checkerFor(b);
+      if (!checker) continue;
+      try {
+        const n = floats.length;
+        const traced = traceFunction('fuzz jvp', [...floats, ...tangents32].map((t, k) => ({ name: `in${k}`, shape: t.shape, dtype: t.dtype })), (ins) => api(ins.slice(0, n), ins.slice(n)));
+        const src = checker.source(traced.graph, `j${options.deferred?.length ?? 0}`);
+        if (options.deferred) options.deferred.push({ backend: b, checker, src, program });
+        else checkOne(checker, src);
+        compared.push(`${b.target} jvp compiles`);
+      } catch (e) {
+        if (f64 && !b.f64 && e instanceof BackendError && /f64/.test(e.message)) refused.push(b.target);
+        else failures.push(`${b.target} jvp does not compile: ${(e as Error).stack}`);
+      }
+      continue;
+    }
     try {
       const c = await compile(api, { target: b.target as 'webgpu', example: [floats, tangents32], seed, verify: true });
       try {

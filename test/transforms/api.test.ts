@@ -180,3 +180,46 @@ describe('hessian', () => {
 function xs0(): number[] {
   return [0.5, -1, 2.5];
 }
+
+describe('compositions beyond the PyTorch cases', () => {
+  const f = (x: Tensor): Tensor => x.sin().mul(x.exp()).sum();
+  const x = t([0.2, -0.4, 0.9]);
+
+  it('the four Hessians agree: jacfwd(jacrev), jacrev(jacrev), jacfwd(jacfwd), jacrev(jacfwd)', () => {
+    const H = hessian(f)(x);
+    expectClose(jacrev(jacrev(f))(x), H, 1e-12, 1e-12);
+    expectClose(jacfwd(jacfwd(f))(x), H, 1e-12, 1e-12);
+    expectClose(jacrev(jacfwd(f))(x), H, 1e-12, 1e-12);
+    // d2/dx2 sin(x) e^x = 2 cos(x) e^x on the diagonal
+    expectClose(H, diag([0.2, -0.4, 0.9].map((v) => 2 * Math.cos(v) * Math.exp(v))), 1e-12, 1e-12);
+  });
+
+  it('reverse over forward: grad of a jvp is a Hessian-vector product too', () => {
+    const v = t([1, 2, -1]);
+    const hvpRev = grad((y: Tensor) => jvp(f, [y], [v])[1])(x);
+    const [, hvpFwd] = jvp(grad(f), [x], [v]);
+    expectClose(hvpRev, hvpFwd, 1e-12, 1e-12);
+    expectClose(hvpFwd, hessian(f)(x).matmul(v), 1e-12, 1e-12);
+  });
+
+  it('jvp of a vmapped function equals vmap of the jvp; jvp of jvp gives second directional derivatives', () => {
+    const g = (a: Tensor): Tensor => a.tanh().mul(a);
+    const xs = t([0.1, 0.2, 0.3, -1, 0, 2], [2, 3]), ts = t([1, 0, 1, 0.5, 0.5, 0.5], [2, 3]);
+    expectClose(jvp(vmap(g), [xs], [ts])[1], vmap((a: Tensor, b: Tensor) => jvp(g, [a], [b])[1])(xs, ts), 1e-12, 1e-12);
+    const v = t([1, 1, 1]);
+    const [, second] = jvp((y: Tensor) => jvp(f, [y], [v])[1], [x], [v]);
+    expectClose(second, hessian(f)(x).matmul(v).mul(v).sum(), 1e-12, 1e-12);
+  });
+
+  it('grad of a Jacobian norm, and third derivatives: jacfwd(hessian)', () => {
+    const xs = [0.2, -0.4, 0.9];
+    const dg = (v: number): number => Math.exp(v) * (Math.sin(v) + Math.cos(v)); // d/dx sin(x) e^x
+    const d2g = (v: number): number => 2 * Math.cos(v) * Math.exp(v);
+    const d3g = (v: number): number => 2 * Math.exp(v) * (Math.cos(v) - Math.sin(v));
+    expectClose(grad((y: Tensor) => jacrev(f)(y).mul(jacrev(f)(y)).sum())(x), t(xs.map((v) => 2 * dg(v) * d2g(v))), 1e-12, 1e-12);
+    const T = jacfwd(hessian(f))(x);
+    expect(T.shape).toEqual([3, 3, 3]);
+    xs.forEach((v, i) => expect(T.toArray()[i * 9 + i * 3 + i]).toBeCloseTo(d3g(v), 12));
+    expect(T.toArray().filter((_, k) => k % 13 !== 0).every((e) => e === 0)).toBe(true);
+  });
+});
