@@ -18,3 +18,8 @@ export { grad, valueAndGrad, vjp, type Argnums, type GradOptions, type GradsOf, 
 export { initEnsemble, type Ensemble, type InitEnsembleOptions } from './compiler/func/init-ensemble.js';
 export * as optim from './compiler/optim/index.js';
 export { gradPass, type GradPassOptions } from './compiler/passes/grad-pass.js';
+
+// forward mode, Jacobians and Hessians (docs/transforms.md)
+export { jvp, linearize, type JvpFn } from './compiler/func/forward-ad.js';
+export { jacrev, jacfwd, hessian, type Jacobian, type JacrevOptions, type JacfwdOptions } from './compiler/func/jacobians.js';
+export { jvpPass, type JvpPassOptions } from './compiler/passes/jvp.js';

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { activeBackends } from './backends.js';
 import { runCampaign } from './campaign.js';
 import { checkProgram } from './check.js';
+import { FUZZ_TARGETS } from './targets.js';
 import { loadRegressions, signatureOf } from './regressions.js';
 import { TEMPLATES } from './build.js';
 import { UNARY_OPS } from '../../ir/op.js';
@@ -14,7 +15,7 @@ const backends = activeBackends(process.env['FUZZ_BACKENDS']?.split(','), { dryR
 describe('fuzz regressions (shrunk graphs that once disagreed)', () => {
   for (const r of loadRegressions()) {
     it(`${r.name}: ${r.signature}`, async () => {
-      const v = await checkProgram(r.program, { backends });
+      const v = await FUZZ_TARGETS[r.target ?? 'ensemble'](r.program, { backends });
       expect(v.failures, `${v.plan}\n${v.ir}`).toEqual([]);
       expect(v.compared.length + v.refused.length).toBeGreaterThan(0);
     });
