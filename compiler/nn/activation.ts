@@ -28,3 +28,27 @@ export class Dropout extends Module {
   constructor(readonly p = 0.5) { super(); }
   forward(x: Tensor): Tensor { return F.dropout(x, this.p, this.training); }
 }
+
+/** x where x > 0, else negative_slope * x. */
+export class LeakyReLU extends Module {
+  constructor(readonly negativeSlope = 0.01) { super(); }
+  forward(x: Tensor): Tensor { return F.leakyRelu(x, this.negativeSlope); }
+}
+
+/** x where x > 0, else alpha * (exp(x) - 1). */
+export class ELU extends Module {
+  constructor(readonly alpha = 1) { super(); }
+  forward(x: Tensor): Tensor { return F.elu(x, this.alpha); }
+}
+
+/** log(1 + exp(beta x)) / beta, linear above the threshold. */
+export class Softplus extends Module {
+  constructor(readonly beta = 1, readonly threshold = 20) { super(); }
+  forward(x: Tensor): Tensor { return F.softplus(x, this.beta, this.threshold); }
+}
+
+/** x * tanh(softplus(x)). */
+export class Mish extends Module { forward(x: Tensor): Tensor { return F.mish(x); } }
+
+/** x * relu6(x + 3) / 6. */
+export class Hardswish extends Module { forward(x: Tensor): Tensor { return F.hardswish(x); } }
