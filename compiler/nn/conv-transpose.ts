@@ -2,6 +2,7 @@
 
 import { fmtShape } from '../../ir/shape.js';
 import { argError, checkInt } from '../trace/arg-error.js';
+import { apply } from '../trace/apply.js';
 import * as ops from '../trace/ops.js';
 import { Tensor } from '../trace/tensor.js';
 import { biasUniform, fanIn, kaimingUniformDefault } from './init.js';
@@ -23,28 +24,35 @@ function perAxis(v: number | readonly number[] | undefined, n: number, dflt: num
   return list;
 }
 
-/** Zero-pads (or, for a negative amount, trims) one axis: `before` and `after` elements. */
-function padAxis(x: Tensor, axis: number, before: number, after: number): Tensor {
-  const len = x.shape[axis]!;
-  const start = Math.max(0, -before), end = len - Math.max(0, -after);
-  let y = start > 0 || end < len ? ops.narrow(x, axis, start, end - start) : x;
-  if (before > 0 || after > 0) {
-    const pairs = Array<number>(2 * (y.ndim - axis)).fill(0);
-    pairs[2 * (y.ndim - 1 - axis)] = Math.max(0, before);
-    pairs[2 * (y.ndim - 1 - axis) + 1] = Math.max(0, after);
-    y = ops.pad(y, pairs);
+/**
+ * The input of the equivalent stride-1 conv, for every spatial axis at once: x spread apart by
+ * `stride` (stride - 1 zeros after each element), then `before[i]` zeros in front and `after[i]`
+ * behind (negative amounts trim). The spreading is a `where` over x broadcast to [.., L, s, ..] with a
+ * constant mask that keeps phase 0: an elementwise op, so the spread input is materialized once by a
+ * small kernel and the conv (and its weight gradient) read a plain buffer instead of inlining a deep
+ * chain of views into the contraction. Padding and trimming stay views. NaN and Inf in x stay where
+ * they are (a product with a 0/1 mask would smear them onto the zeros).
+ */
+function spreadAndPad(x: Tensor, stride: readonly number[], before: readonly number[], after: readonly number[]): Tensor {
+  const lead = x.shape.slice(0, 2), sp = x.shape.slice(2);
+  let y = x;
+  if (stride.some((st) => st > 1)) {
+    const split = ops.reshape(x, [...lead, ...sp.flatMap((l) => [l, 1])]);
+    const wide = ops.broadcastTo(split, [...lead, ...sp.flatMap((l, i) => [l, stride[i]!])]);
+    const maskShape = [1, 1, ...sp.flatMap((_, i) => [1, stride[i]!])];
+    const keep = new Float32Array(stride.reduce((p, q) => p * q, 1));
+    keep[0] = 1;
+    const spread = ops.where(ops.broadcastTo(Tensor.fromArray(keep, maskShape), wide.shape), wide, 0);
+    y = ops.reshape(spread, [...lead, ...sp.map((l, i) => l * stride[i]!)]);
   }
-  return y;
-}
-
-/** Spreads one axis apart by `stride`: stride - 1 zeros between neighbours, none after the last. */
-function dilateAxis(x: Tensor, axis: number, stride: number): Tensor {
-  if (stride === 1) return x;
-  const len = x.shape[axis]!;
-  const split = ops.unsqueeze(x, axis + 1);
-  const spread = padAxis(split, axis + 1, 0, stride - 1);
-  const merged = ops.reshape(spread, [...x.shape.slice(0, axis), len * stride, ...x.shape.slice(axis + 1)]);
-  return ops.narrow(merged, axis, 0, (len - 1) * stride + 1);
+  // y holds (L-1)*s + 1 useful elements per axis, then s - 1 zeros: pad or trim to before + that + after.
+  const tail = sp.map((_, i) => after[i]! - (stride[i]! - 1));
+  const starts = before.map((b) => Math.max(0, -b)), ends = y.shape.slice(2).map((l, i) => l - Math.max(0, -tail[i]!));
+  if (starts.some((v) => v > 0) || ends.some((e, i) => e < y.shape[2 + i]!)) {
+    y = apply('slice', [y], { starts: [0, 0, ...starts], ends: [...lead, ...ends] });
+  }
+  const pads = sp.map((_, i): [number, number] => [Math.max(0, before[i]!), Math.max(0, tail[i]!)]);
+  return pads.some(([p, q]) => p > 0 || q > 0) ? apply('pad', [y], { pads: [[0, 0], [0, 0], ...pads] }) : y;
 }
 
 /** Reverses one axis with a take of the constant indices K-1, ..., 0. */
@@ -79,11 +87,8 @@ export function convTranspose(x: Tensor, w: Tensor, bias: Tensor | undefined, sp
   });
   const outLen = x.shape.slice(2).map((l, i) => (l - 1) * stride[i]! - 2 * padding[i]! + dilation[i]! * (K[i]! - 1) + outPad[i]! + 1);
   if (outLen.some((l) => l < 1)) throw argError(`${what}: the output size ${fmtShape(outLen)} is too small for input ${fmtShape(x.shape)} with kernel ${fmtShape(K)}, stride ${fmtShape(stride)}, padding ${fmtShape(padding)}`);
-  let xs = x;
-  for (let i = 0; i < spatial; i++) {
-    const edge = dilation[i]! * (K[i]! - 1) - padding[i]!;
-    xs = padAxis(dilateAxis(xs, 2 + i, stride[i]!), 2 + i, edge, edge + outPad[i]!);
-  }
+  const edge = K.map((k, i) => dilation[i]! * (k - 1) - padding[i]!);
+  const xs = spreadAndPad(x, stride, edge, edge.map((e, i) => e + outPad[i]!));
   const cout = w.shape[1]! * g;
   const grouped = ops.reshape(ops.cast(w, x.dtype), [g, cin / g, cout / g, ...K]);
   let wt = ops.reshape(ops.permute(grouped, [0, 2, 1, ...K.map((_, i) => 3 + i)]), [cout, cin / g, ...K]);
