@@ -64,6 +64,7 @@ export function instanceNormWithStats(
   let newMean: Tensor | undefined, newVar: Tensor | undefined;
   if (useInputStats || !runningMean || !runningVar) {
     const count = dims.reduce((k, d) => k * x.shape[d]!, 1);
+    if (count <= 1) throw argError(`${what}: Expected more than 1 spatial element when training, got input size ${fmtShape(x.shape)}`);
     [mu, v] = moments(x, dims);
     if (runningMean && runningVar) {
       const flat = (t: Tensor): Tensor => t.reshape([x.shape[0]!, c]).mean(0);

@@ -22,7 +22,8 @@ export function maskedFill(x: Tensor, mask: Mask, value: number | Tensor): Tenso
   if (value instanceof Tensor && value.ndim !== 0) {
     throw argError(`masked_fill only supports a 0-dimensional value tensor, but got one with shape ${fmtShape(value.shape)}`);
   }
-  const v = value instanceof Tensor ? ops.cast(value, x.dtype) : value;
+  // The value takes x's dtype (an integer tensor truncates it), as torch's masked_fill.
+  const v = value instanceof Tensor ? ops.cast(value, x.dtype) : ops.full([], isFloat(x.dtype) ? value : Math.trunc(value), x.dtype);
   return ops.where(ops.broadcastTo(mask, x.shape), v, x);
 }
 
