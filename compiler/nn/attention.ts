@@ -11,28 +11,48 @@ import { multiHeadAttentionForward, type MhaForwardOptions } from './sdpa.js';
 
 /** Constructor options of nn.MultiheadAttention (torch's keyword arguments). */
 export interface MultiheadAttentionOptions {
+  /** Dropout on the attention weights in training mode (default 0). */
   dropout?: number;
+  /** Biases of the input and output projections (default true). */
   bias?: boolean;
   /** Feature sizes of key and value (default embed_dim); when they differ, q/k/v_proj_weight replace in_proj_weight. */
   kdim?: number;
+  /** Feature size of value (default embed_dim). */
   vdim?: number;
+  /** Inputs and outputs are [N, L, E] instead of [L, N, E] (default false). */
   batchFirst?: boolean;
+  /** Not supported: an error if true. */
   addBiasKv?: boolean;
+  /** Not supported: an error if true. */
   addZeroAttn?: boolean;
 }
 
 /** Options of MultiheadAttention.forward. */
 export type MultiheadAttentionCall = Omit<MhaForwardOptions, 'dropoutP' | 'training'>;
 
+/** torch.nn.MultiheadAttention, with PyTorch's parameter names so its checkpoints load as they are. */
 export class MultiheadAttention extends Module {
+  /** [3E, E]: the q, k and v projections stacked (when kdim = vdim = E). */
   in_proj_weight?: Parameter;
+  /** [E, E] query projection (when kdim or vdim differ from E). */
   q_proj_weight?: Parameter;
+  /** [E, kdim] key projection (when kdim or vdim differ from E). */
   k_proj_weight?: Parameter;
+  /** [E, vdim] value projection (when kdim or vdim differ from E). */
   v_proj_weight?: Parameter;
+  /** [3E] biases of the q, k and v projections (with bias). */
   in_proj_bias?: Parameter;
+  /** The output projection (out_proj.weight, out_proj.bias). */
   out_proj: Linear;
+  /** Feature size of the key. */
   readonly kdim: number;
+  /** Feature size of the value. */
   readonly vdim: number;
+  /**
+   * @param embedDim E, the model dimension.
+   * @param numHeads Heads; E must be a multiple.
+   * @param options dropout, bias, kdim, vdim, batchFirst.
+   */
   constructor(readonly embedDim: number, readonly numHeads: number, readonly options: MultiheadAttentionOptions = {}) {
     super();
     checkInt(embedDim, 1, 'MultiheadAttention: embed_dim');

@@ -10,10 +10,15 @@ import { Module, Parameter } from './module.js';
 
 /** Arguments of torch's conv_transpose: an int applies to every spatial axis. */
 export interface ConvTransposeOptions {
+  /** The stride of the forward conv this transposes (default 1). */
   stride?: number | readonly number[];
+  /** dilation * (kernel - 1) - padding zeros are added on each side of the input (default 0). */
   padding?: number | readonly number[];
+  /** Extra output rows on the far side, smaller than stride or dilation (default 0). */
   outputPadding?: number | readonly number[];
+  /** Channel groups (default 1). */
   groups?: number;
+  /** Spacing of the kernel taps (default 1). */
   dilation?: number | readonly number[];
 }
 
@@ -104,13 +109,25 @@ export const convTranspose2d = (x: Tensor, w: Tensor, bias?: Tensor, options: Co
 
 /** ConvTranspose layer options: the functional ones plus `bias`. */
 export interface ConvTransposeLayerOptions extends ConvTransposeOptions {
+  /** A learnable bias per output channel (default true). */
   bias?: boolean;
 }
 
+/** ConvTranspose1d and ConvTranspose2d. */
 abstract class ConvTransposeNd extends Module {
+  /** [in_channels, out_channels / groups, ...kernel], PyTorch's layout. */
   weight: Parameter;
+  /** [out_channels] (with bias). */
   bias?: Parameter;
+  /** The kernel size per spatial axis. */
   readonly kernelSize: number[];
+  /**
+   * @param spatial The number of spatial dims.
+   * @param inChannels Channels of the input.
+   * @param outChannels Channels of the output.
+   * @param kernelSize One size, or one per spatial axis.
+   * @param options stride, padding, outputPadding, groups, dilation, bias.
+   */
   constructor(readonly spatial: number, readonly inChannels: number, readonly outChannels: number, kernelSize: number | readonly number[], readonly options: ConvTransposeLayerOptions) {
     super();
     const name = `ConvTranspose${spatial}d`;
@@ -122,17 +139,20 @@ abstract class ConvTransposeNd extends Module {
     this.weight = new Parameter(kaimingUniformDefault(shape));
     if (options.bias ?? true) this.bias = new Parameter(biasUniform([outChannels], fanIn(shape)));
   }
+  /** The transposed convolution of x [N, C, ...] (or unbatched [C, ...]). */
   forward(x: Tensor): Tensor {
     return convTranspose(x, this.weight, this.bias, this.spatial, this.options);
   }
 }
 
+/** torch.nn.ConvTranspose1d: the transpose (gradient) of Conv1d, an upsampling conv. */
 export class ConvTranspose1d extends ConvTransposeNd {
   constructor(inChannels: number, outChannels: number, kernelSize: number, options: ConvTransposeLayerOptions = {}) {
     super(1, inChannels, outChannels, kernelSize, options);
   }
 }
 
+/** torch.nn.ConvTranspose2d: the transpose (gradient) of Conv2d, an upsampling conv. */
 export class ConvTranspose2d extends ConvTransposeNd {
   constructor(inChannels: number, outChannels: number, kernelSize: number | readonly number[], options: ConvTransposeLayerOptions = {}) {
     super(2, inChannels, outChannels, kernelSize, options);

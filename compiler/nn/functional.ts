@@ -1,17 +1,11 @@
 // torch.nn.functional: activations, layers as functions, and losses, built from the op library.
 
-import { isFloat } from '../../ir/dtype.js';
+import { isFloat, type DType } from '../../ir/dtype.js';
 import { ShapeError } from '../../ir/errors.js';
 import { broadcastShapes, fmtShape, normAxis, shapesEqual } from '../../ir/shape.js';
-import { argError, checkInt } from '../trace/arg-error.js';
 import * as ops from '../trace/ops.js';
 import { Tensor } from '../trace/tensor.js';
-
-export * from './losses.js';
-export { scaledDotProductAttention, multiHeadAttentionForward, type SdpaOptions, type MhaForwardOptions } from './sdpa.js';
-export { groupNorm, instanceNorm, rmsNorm } from './group-norm.js';
-export { convTranspose1d, convTranspose2d, type ConvTransposeOptions } from './conv-transpose.js';
-export { interpolate, adaptiveAvgPool1d, adaptiveAvgPool2d, type InterpolateOptions } from './resample.js';
+import { argError, checkInt } from '../trace/arg-error.js';
 
 export const relu = (x: Tensor): Tensor => x.relu();
 export const gelu = (x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor => x.gelu(options.approximate ?? 'none');
@@ -20,28 +14,6 @@ export const tanh = (x: Tensor): Tensor => x.tanh();
 export const sigmoid = (x: Tensor): Tensor => x.sigmoid();
 export const softmax = (x: Tensor, dim: number): Tensor => ops.softmax(x, dim);
 export const logSoftmax = (x: Tensor, dim: number): Tensor => ops.logSoftmax(x, dim);
-/** x where x > 0, else negative_slope * x. */
-export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => ops.where(x.gt(0), x, x.mul(negativeSlope));
-
-/** x where x > 0, else alpha * (exp(x) - 1); exp reads min(x, 0) so the unused branch never overflows. */
-export const elu = (x: Tensor, alpha = 1): Tensor => ops.where(x.gt(0), x, x.minimum(0).exp().sub(1).mul(alpha));
-
-/**
- * log(1 + exp(beta x)) / beta, and x itself where beta x > threshold (torch's linear region). Written
- * max(z, 0) + log(1 + exp(-|z|)) so no exp overflows.
- */
-export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
-  const z = x.mul(beta);
-  const soft = z.relu().add(z.abs().neg().exp().add(1).log());
-  return ops.where(z.gt(threshold), x, beta === 1 ? soft : soft.div(beta));
-}
-
-/** x * tanh(softplus(x)). */
-export const mish = (x: Tensor): Tensor => x.mul(softplus(x).tanh());
-
-/** x * relu6(x + 3) / 6. */
-export const hardswish = (x: Tensor): Tensor => x.mul(x.add(3).clamp(0, 6)).div(6);
-
 export const flatten = (x: Tensor, startDim = 0, endDim = -1): Tensor => ops.flatten(x, startDim, endDim);
 export const pad = (x: Tensor, pads: readonly number[], value = 0): Tensor => ops.pad(x, pads, value);
 
@@ -152,9 +124,80 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   return x.mul(keep).mul(1 / (1 - p));
 }
 
+export type Reduction = 'mean' | 'sum' | 'none';
+
+function reduce(loss: Tensor, reduction: Reduction): Tensor {
+  return reduction === 'none' ? loss : reduction === 'sum' ? loss.sum() : loss.mean();
+}
+
+/** Negative log likelihood of log-probabilities [N, C] (or [C]) at integer targets [N]. */
+export function nllLoss(logProbs: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  const classDim = logProbs.ndim === 1 ? 0 : 1;
+  const c = logProbs.shape[classDim]!;
+  const expected = logProbs.shape.filter((_, i) => i !== classDim);
+  if (!shapesEqual(target.shape, expected)) {
+    throw new ShapeError(`nll_loss: target ${fmtShape(target.shape)} does not match input ${fmtShape(logProbs.shape)} (expected ${fmtShape(expected)})`);
+  }
+  const hot = ops.oneHot(target, c, logProbs.dtype);
+  const moved = classDim === 1 && logProbs.ndim > 2 ? ops.permute(logProbs, [0, ...[...Array(logProbs.ndim - 2).keys()].map((i) => i + 2), 1]) : logProbs;
+  const picked = moved.mul(hot).sum(-1).neg();
+  return reduce(picked, options.reduction ?? 'mean');
+}
+
+/** Cross entropy of logits [N, C] against integer class targets [N] (or probabilities [N, C]). */
+export function crossEntropy(logits: Tensor, target: Tensor, options: { reduction?: Reduction; labelSmoothing?: number } = {}): Tensor {
+  const classDim = logits.ndim === 1 ? 0 : 1;
+  const logp = ops.logSoftmax(logits, classDim);
+  const smoothing = options.labelSmoothing ?? 0;
+  if (isFloat(target.dtype)) {
+    if (!shapesEqual(target.shape, logits.shape)) throw new ShapeError(`cross_entropy: probability targets ${fmtShape(target.shape)} must match logits ${fmtShape(logits.shape)}`);
+    return reduce(logp.mul(target).sum(classDim).neg(), options.reduction ?? 'mean');
+  }
+  const nll = nllLoss(logp, target, { reduction: 'none' });
+  if (smoothing === 0) return reduce(nll, options.reduction ?? 'mean');
+  const c = logits.shape[classDim]!;
+  const uniformTerm = logp.sum(classDim).neg().div(c);
+  return reduce(nll.mul(1 - smoothing).add(uniformTerm.mul(smoothing)), options.reduction ?? 'mean');
+}
+
+export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  const d = input.sub(target);
+  return reduce(d.mul(d), options.reduction ?? 'mean');
+}
+
 export function normalizeDim(dim: number, x: Tensor, what: string): number {
   return normAxis(dim, x.ndim, what);
 }
+
+// ---- issue 13: layers and functions composed of existing ops ------------------------------------
+
+export { binaryCrossEntropy, binaryCrossEntropyWithLogits, smoothL1Loss, klDiv, type KlReduction } from './losses.js';
+export { scaledDotProductAttention, multiHeadAttentionForward, type SdpaOptions, type MhaWeights, type MhaForwardOptions } from './sdpa.js';
+export { groupNorm, instanceNorm, instanceNormWithStats, rmsNorm, type InstanceNormResult } from './group-norm.js';
+export { convTranspose1d, convTranspose2d, type ConvTransposeOptions } from './conv-transpose.js';
+export { interpolate, adaptiveAvgPool1d, adaptiveAvgPool2d, type InterpolateOptions, type InterpolateMode } from './resample.js';
+
+/** x where x > 0, else negative_slope * x. */
+export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => ops.where(x.gt(0), x, x.mul(negativeSlope));
+
+/** x where x > 0, else alpha * (exp(x) - 1); exp reads min(x, 0) so the unused branch never overflows. */
+export const elu = (x: Tensor, alpha = 1): Tensor => ops.where(x.gt(0), x, x.minimum(0).exp().sub(1).mul(alpha));
+
+/**
+ * log(1 + exp(beta x)) / beta, and x itself where beta x > threshold (torch's linear region). Written
+ * max(z, 0) + log(1 + exp(-|z|)) so no exp overflows.
+ */
+export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+  const z = x.mul(beta);
+  const soft = z.relu().add(z.abs().neg().exp().add(1).log());
+  return ops.where(z.gt(threshold), x, beta === 1 ? soft : soft.div(beta));
+}
+
+/** x * tanh(softplus(x)). */
+export const mish = (x: Tensor): Tensor => x.mul(softplus(x).tanh());
+
+/** x * relu6(x + 3) / 6. */
+export const hardswish = (x: Tensor): Tensor => x.mul(x.add(3).clamp(0, 6)).div(6);
 
 /**
  * x divided by its p-norm over `dim`, the norm clamped to >= eps (torch.nn.functional.normalize). For
@@ -192,10 +235,10 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, options: { dim?: number
 }
 
 /**
- * One-hot encoding as int64 (torch.nn.functional.one_hot). numClasses -1 infers max + 1 from the
- * values, which only a concrete tensor has.
+ * One-hot encoding (torch.nn.functional.one_hot): int64 like torch's unless `dtype` says otherwise.
+ * numClasses -1 infers max + 1 from the values, which only a concrete tensor has.
  */
-export function oneHot(indices: Tensor, numClasses = -1): Tensor {
+export function oneHot(indices: Tensor, numClasses = -1, dtype: DType = 'i64'): Tensor {
   if (isFloat(indices.dtype)) throw argError(`one_hot is only applicable to index tensor, got ${indices.dtype} ${fmtShape(indices.shape)}`);
   const values = indices.value ? indices.toArray() : undefined;
   if (values?.some((v) => v < 0)) throw argError(`one_hot: Class values must be non-negative (indices ${fmtShape(indices.shape)})`);
@@ -205,5 +248,5 @@ export function oneHot(indices: Tensor, numClasses = -1): Tensor {
   }
   checkInt(numClasses, 1, 'one_hot: num_classes');
   if (values?.some((v) => v >= numClasses)) throw argError(`one_hot: Class values must be smaller than num_classes ${numClasses} (indices ${fmtShape(indices.shape)})`);
-  return ops.oneHot(indices, numClasses, 'i64');
+  return ops.oneHot(indices, numClasses, dtype);
 }

@@ -41,8 +41,11 @@ export function groupNorm(x: Tensor, numGroups: number, weight?: Tensor, bias?: 
 
 /** The output of instance_norm and, when it used the input's statistics with running stats given, the updated ones. */
 export interface InstanceNormResult {
+  /** The normalised input. */
   readonly output: Tensor;
+  /** The new running mean (when input statistics were used and running stats were given). */
   readonly runningMean?: Tensor;
+  /** The new running variance (unbiased), alongside runningMean. */
   readonly runningVar?: Tensor;
 }
 
@@ -104,10 +107,34 @@ export function rmsNorm(x: Tensor, normalizedShape: readonly number[], weight?: 
   return weight ? y.mul(weight) : y;
 }
 
+/** Options of nn.GroupNorm. */
+export interface GroupNormOptions {
+  /** Added to the variance (default 1e-5). */
+  eps?: number;
+  /** Learnable per-channel weight and bias (default true). */
+  affine?: boolean;
+}
+
+/** Options of nn.RMSNorm. */
+export interface RMSNormOptions {
+  /** Added to the mean square (default: the machine epsilon of the input's dtype, as torch's). */
+  eps?: number;
+  /** A learnable weight (default true). */
+  elementwiseAffine?: boolean;
+}
+
+/** torch.nn.GroupNorm: x [N, C, ...] normalised over groups of channels, with per-channel weight and bias (affine, the default). */
 export class GroupNorm extends Module {
+  /** [C] scale, ones at first (with affine). */
   weight?: Parameter;
+  /** [C] shift, zeros at first (with affine). */
   bias?: Parameter;
-  constructor(readonly numGroups: number, readonly numChannels: number, readonly options: { eps?: number; affine?: boolean } = {}) {
+  /**
+   * @param numGroups The number of groups; numChannels must be a multiple.
+   * @param numChannels C, the size of dim 1 of the input.
+   * @param options eps (default 1e-5) and affine (default true).
+   */
+  constructor(readonly numGroups: number, readonly numChannels: number, readonly options: GroupNormOptions = {}) {
     super();
     checkInt(numGroups, 1, 'GroupNorm: num_groups');
     if (numChannels % numGroups !== 0) throw argError(`GroupNorm: num_channels (${numChannels}) must be divisible by num_groups (${numGroups})`);
@@ -116,6 +143,7 @@ export class GroupNorm extends Module {
       this.bias = new Parameter(Tensor.zeros([numChannels]));
     }
   }
+  /** x [N, C, ...] normalised per sample and group. */
   forward(x: Tensor): Tensor {
     if (x.ndim < 2 || x.shape[1] !== this.numChannels) throw argError(`GroupNorm: expected input [N, ${this.numChannels}, ...], got ${fmtShape(x.shape)}`);
     return groupNorm(x, this.numGroups, this.weight, this.bias, this.options.eps ?? 1e-5);
@@ -124,18 +152,33 @@ export class GroupNorm extends Module {
 
 /** Options of InstanceNorm1d/2d; torch's defaults: no affine parameters, no running statistics. */
 export interface InstanceNormOptions {
+  /** Added to the variance (default 1e-5). */
   eps?: number;
+  /** Weight of the new statistics in the running ones (default 0.1). */
   momentum?: number;
+  /** Learnable per-channel weight and bias (default false). */
   affine?: boolean;
+  /** Keep running mean and variance, used in eval mode (default false). */
   trackRunningStats?: boolean;
 }
 
+/** InstanceNorm1d and InstanceNorm2d: each sample's channels normalised over their spatial positions. */
 abstract class InstanceNormNd extends Module {
+  /** [C] scale (with affine). */
   weight?: Parameter;
+  /** [C] shift (with affine). */
   bias?: Parameter;
+  /** [C] running mean (with trackRunningStats). */
   running_mean?: Buffer;
+  /** [C] running variance (with trackRunningStats). */
   running_var?: Buffer;
+  /** A count torch keeps for instance norm but never advances (with trackRunningStats). */
   num_batches_tracked?: Buffer;
+  /**
+   * @param numFeatures C, the channels.
+   * @param spatial The number of spatial dims (1 or 2).
+   * @param options eps, momentum, affine and trackRunningStats.
+   */
   constructor(readonly numFeatures: number, readonly spatial: number, readonly options: InstanceNormOptions) {
     super();
     if (options.affine ?? false) {
@@ -148,6 +191,7 @@ abstract class InstanceNormNd extends Module {
       this.num_batches_tracked = new Buffer(Tensor.zeros([], 'i64'));
     }
   }
+  /** x [N, C, ...spatial] or unbatched [C, ...spatial], normalised. */
   forward(x: Tensor): Tensor {
     const name = this.constructor.name, r = this.spatial + 1;
     if (x.ndim !== r && x.ndim !== r + 1) throw argError(`${name}: expected ${r}D or ${r + 1}D input (got ${x.ndim}D input ${fmtShape(x.shape)})`);
@@ -167,22 +211,32 @@ abstract class InstanceNormNd extends Module {
   }
 }
 
+/** torch.nn.InstanceNorm1d on [N, C, L] or [C, L]. */
 export class InstanceNorm1d extends InstanceNormNd {
   constructor(numFeatures: number, options: InstanceNormOptions = {}) { super(numFeatures, 1, options); }
 }
 
+/** torch.nn.InstanceNorm2d on [N, C, H, W] or [C, H, W]. */
 export class InstanceNorm2d extends InstanceNormNd {
   constructor(numFeatures: number, options: InstanceNormOptions = {}) { super(numFeatures, 2, options); }
 }
 
+/** torch.nn.RMSNorm: x / sqrt(mean(x^2) + eps) over the trailing normalizedShape, times a weight. */
 export class RMSNorm extends Module {
+  /** The scale, shaped like normalizedShape, ones at first (with elementwiseAffine, the default). */
   weight?: Parameter;
+  /** The trailing dims normalised over. */
   readonly normalizedShape: number[];
-  constructor(normalizedShape: number | readonly number[], readonly options: { eps?: number; elementwiseAffine?: boolean } = {}) {
+  /**
+   * @param normalizedShape The trailing dims (one number for the last dim).
+   * @param options eps (default: the machine epsilon of the input's dtype) and elementwiseAffine.
+   */
+  constructor(normalizedShape: number | readonly number[], readonly options: RMSNormOptions = {}) {
     super();
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     if (options.elementwiseAffine ?? true) this.weight = new Parameter(Tensor.ones(this.normalizedShape));
   }
+  /** x RMS-normalised over its trailing dims. */
   forward(x: Tensor): Tensor {
     return rmsNorm(x, this.normalizedShape, this.weight, this.options.eps);
   }

@@ -1,55 +1,16 @@
-// Loss functions of torch.nn.functional: nll, cross entropy, MSE, BCE (plain and with logits), smooth L1, KL divergence.
+// More losses of torch.nn.functional (beside nll, cross entropy and MSE in functional.ts): BCE, BCE with logits, smooth L1, KL divergence.
 
-import { isFloat } from '../../ir/dtype.js';
 import { broadcastShapes, fmtShape, shapesEqual } from '../../ir/shape.js';
 import { argError } from '../trace/arg-error.js';
 import * as ops from '../trace/ops.js';
-import { Tensor } from '../trace/tensor.js';
-
-/** How a loss reduces its elementwise values (torch's `reduction`). */
-export type Reduction = 'mean' | 'sum' | 'none';
+import type { Tensor } from '../trace/tensor.js';
+import type { Reduction } from './functional.js';
 
 const REDUCTIONS: readonly string[] = ['mean', 'sum', 'none'];
 
 function reduce(loss: Tensor, reduction: Reduction, what: string): Tensor {
   if (!REDUCTIONS.includes(reduction)) throw argError(`${what}: ${String(reduction)} is not a valid value for reduction (expected 'mean', 'sum' or 'none')`);
   return reduction === 'none' ? loss : reduction === 'sum' ? loss.sum() : loss.mean();
-}
-
-/** Negative log likelihood of log-probabilities [N, C] (or [C]) at integer targets [N]. */
-export function nllLoss(logProbs: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
-  const classDim = logProbs.ndim === 1 ? 0 : 1;
-  const c = logProbs.shape[classDim]!;
-  const expected = logProbs.shape.filter((_, i) => i !== classDim);
-  if (!shapesEqual(target.shape, expected)) {
-    throw argError(`nll_loss: target ${fmtShape(target.shape)} does not match input ${fmtShape(logProbs.shape)} (expected ${fmtShape(expected)})`);
-  }
-  const hot = ops.oneHot(target, c, logProbs.dtype);
-  const moved = classDim === 1 && logProbs.ndim > 2 ? ops.permute(logProbs, [0, ...[...Array(logProbs.ndim - 2).keys()].map((i) => i + 2), 1]) : logProbs;
-  const picked = moved.mul(hot).sum(-1).neg();
-  return reduce(picked, options.reduction ?? 'mean', 'nll_loss');
-}
-
-/** Cross entropy of logits [N, C] against integer class targets [N] (or probabilities [N, C]). */
-export function crossEntropy(logits: Tensor, target: Tensor, options: { reduction?: Reduction; labelSmoothing?: number } = {}): Tensor {
-  const classDim = logits.ndim === 1 ? 0 : 1;
-  const logp = ops.logSoftmax(logits, classDim);
-  const smoothing = options.labelSmoothing ?? 0;
-  const reduction = options.reduction ?? 'mean';
-  if (isFloat(target.dtype)) {
-    if (!shapesEqual(target.shape, logits.shape)) throw argError(`cross_entropy: probability targets ${fmtShape(target.shape)} must match logits ${fmtShape(logits.shape)}`);
-    return reduce(logp.mul(target).sum(classDim).neg(), reduction, 'cross_entropy');
-  }
-  const nll = nllLoss(logp, target, { reduction: 'none' });
-  if (smoothing === 0) return reduce(nll, reduction, 'cross_entropy');
-  const c = logits.shape[classDim]!;
-  const uniformTerm = logp.sum(classDim).neg().div(c);
-  return reduce(nll.mul(1 - smoothing).add(uniformTerm.mul(smoothing)), reduction, 'cross_entropy');
-}
-
-export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
-  const d = input.sub(target);
-  return reduce(d.mul(d), options.reduction ?? 'mean', 'mse_loss');
 }
 
 /**

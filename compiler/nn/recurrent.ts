@@ -10,11 +10,15 @@ import { Module, Parameter } from './module.js';
 
 /** Constructor options of nn.LSTM and nn.GRU (torch's keyword arguments and defaults). */
 export interface RecurrentOptions {
+  /** Stacked layers, each reading the previous one's output (default 1). */
   numLayers?: number;
+  /** bias_ih and bias_hh parameters (default true). */
   bias?: boolean;
+  /** Input and output are [N, L, H] instead of [L, N, H] (default false; states stay [D*layers, N, H]). */
   batchFirst?: boolean;
   /** Dropout on the outputs of every layer but the last, in training mode. */
   dropout?: number;
+  /** A second direction per layer, run from the last step back (default false). */
   bidirectional?: boolean;
 }
 
@@ -49,9 +53,18 @@ const gruStep: Step = (xp, [h], cell) => {
   return [n.sub(z.mul(n)).add(z.mul(h!))];
 };
 
+/** LSTM and GRU: parameters, initial states and the unrolled layers; the cell step differs. */
 abstract class RecurrentBase extends Module {
+  /** Stacked layers. */
   readonly numLayers: number;
+  /** 2 when bidirectional, else 1. */
   readonly numDirections: number;
+  /**
+   * @param kind Which cell.
+   * @param inputSize Features of the input.
+   * @param hiddenSize Features of the hidden state.
+   * @param options numLayers, bias, batchFirst, dropout, bidirectional.
+   */
   constructor(readonly kind: 'LSTM' | 'GRU', readonly inputSize: number, readonly hiddenSize: number, readonly options: RecurrentOptions) {
     super();
     checkInt(inputSize, 1, `${kind}: input_size`);
@@ -93,7 +106,7 @@ abstract class RecurrentBase extends Module {
   }
 
   /** Runs every layer and direction; x is time-major [L, N, Hin]; states are [layers*dirs][nState] of [N, H]. */
-  protected run(x: Tensor, init: Tensor[][], step: Step): { out: Tensor; finals: Tensor[][] } {
+  protected run(x: Tensor, init: Tensor[][], step: Step): [out: Tensor, finals: Tensor[][]] {
     const steps = x.shape[0]!;
     const finals: Tensor[][] = [];
     let layerIn = x;
@@ -117,18 +130,18 @@ abstract class RecurrentBase extends Module {
       const p = this.options.dropout ?? 0;
       if (this.training && p > 0 && l < this.numLayers - 1) layerIn = dropout(layerIn, p, true);
     }
-    return { out: layerIn, finals };
+    return [layerIn, finals];
   }
 
   /** Input to time-major [L, N, Hin], with the checks torch makes; unbatched [L, Hin] gets N = 1. */
-  protected prepare(input: Tensor): { x: Tensor; unbatched: boolean } {
+  protected prepare(input: Tensor): [x: Tensor, unbatched: boolean] {
     if (input.ndim !== 2 && input.ndim !== 3) throw argError(`${this.kind}: Expected input to be 2D or 3D, got ${input.ndim}D tensor ${fmtShape(input.shape)}`);
     if (input.shape[input.ndim - 1] !== this.inputSize) {
       throw argError(`${this.kind}: input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${input.shape[input.ndim - 1]} (input ${fmtShape(input.shape)})`);
     }
     const unbatched = input.ndim === 2;
     const x = unbatched ? ops.unsqueeze(input, 1) : this.options.batchFirst ? ops.transpose(input, 0, 1) : input;
-    return { x, unbatched };
+    return [x, unbatched];
   }
 
   /** Output back to the caller's layout. */
@@ -136,6 +149,7 @@ abstract class RecurrentBase extends Module {
     return unbatched ? ops.squeeze(out, 1) : this.options.batchFirst ? ops.transpose(out, 0, 1) : out;
   }
 
+  /** The initial states of every layer and direction from a caller's [D*num_layers, N, H] tensor (zeros if none). */
   protected states(t: Tensor | undefined, unbatched: boolean, n: number, name: string, dtype: Tensor['dtype']): Tensor[] {
     if (t && unbatched) {
       if (t.ndim !== 2) throw argError(`${this.kind}: For unbatched 2-D input, ${name} should also be 2-D but got ${t.ndim}-D tensor ${fmtShape(t.shape)}`);
@@ -144,34 +158,47 @@ abstract class RecurrentBase extends Module {
     return this.initial(t, n, name, dtype);
   }
 
+  /** The final states (entry k of each layer and direction's state) stacked as [D*num_layers, N, H]. */
   protected stackFinal(finals: Tensor[][], k: number, unbatched: boolean): Tensor {
     const s = ops.stack(finals.map((f) => f[k]!), 0);
     return unbatched ? ops.squeeze(s, 1) : s;
   }
 }
 
+/** torch.nn.LSTM, unrolled over the sequence; parameters weight_ih_l{k}[_reverse], weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k}, gates i, f, g, o. */
 export class LSTM extends RecurrentBase {
+  /**
+   * @param inputSize Features of the input.
+   * @param hiddenSize Features of h and c.
+   * @param options numLayers, bias, batchFirst, dropout, bidirectional.
+   */
   constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions = {}) { super('LSTM', inputSize, hiddenSize, options); }
 
   /** input [L, N, Hin] ([N, L, Hin] with batchFirst, or [L, Hin]); hx [h0, c0] each [D*num_layers, N, H]. Returns [output, [h_n, c_n]]. */
   forward(input: Tensor, hx?: readonly [Tensor, Tensor]): [Tensor, [Tensor, Tensor]] {
-    const { x, unbatched } = this.prepare(input);
+    const [x, unbatched] = this.prepare(input);
     const n = x.shape[1]!;
     const h0 = this.states(hx?.[0], unbatched, n, 'hidden', x.dtype);
     const c0 = this.states(hx?.[1], unbatched, n, 'cell', x.dtype);
-    const { out, finals } = this.run(x, h0.map((h, i) => [h, c0[i]!]), lstmStep);
+    const [out, finals] = this.run(x, h0.map((h, i) => [h, c0[i]!]), lstmStep);
     return [this.finish(out, unbatched), [this.stackFinal(finals, 0, unbatched), this.stackFinal(finals, 1, unbatched)]];
   }
 }
 
+/** torch.nn.GRU, unrolled over the sequence; PyTorch's parameter names, gates r, z, n. */
 export class GRU extends RecurrentBase {
+  /**
+   * @param inputSize Features of the input.
+   * @param hiddenSize Features of h.
+   * @param options numLayers, bias, batchFirst, dropout, bidirectional.
+   */
   constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions = {}) { super('GRU', inputSize, hiddenSize, options); }
 
   /** input [L, N, Hin] ([N, L, Hin] with batchFirst, or [L, Hin]); hx [D*num_layers, N, H]. Returns [output, h_n]. */
   forward(input: Tensor, hx?: Tensor): [Tensor, Tensor] {
-    const { x, unbatched } = this.prepare(input);
+    const [x, unbatched] = this.prepare(input);
     const h0 = this.states(hx, unbatched, x.shape[1]!, 'hidden', x.dtype);
-    const { out, finals } = this.run(x, h0.map((h) => [h]), gruStep);
+    const [out, finals] = this.run(x, h0.map((h) => [h]), gruStep);
     return [this.finish(out, unbatched), this.stackFinal(finals, 0, unbatched)];
   }
 }

@@ -60,10 +60,15 @@ export const adaptiveAvgPool2d = (x: Tensor, outputSize: number | readonly (numb
 /** Interpolation modes of F.interpolate and Upsample. */
 export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear';
 
+/** Options of F.interpolate and nn.Upsample (torch's keyword arguments). */
 export interface InterpolateOptions {
+  /** The output size of each spatial axis (or one for all); exclusive with scaleFactor. */
   size?: number | readonly number[];
+  /** Output size = floor(input size * factor); the factor also sets the sampling step, as torch's. */
   scaleFactor?: number | readonly number[];
+  /** 'nearest' (default), 'nearest-exact', 'linear' (3-d input) or 'bilinear' (4-d input). */
   mode?: InterpolateMode;
+  /** linear/bilinear only: corner pixels of input and output line up (default false). */
   alignCorners?: boolean;
 }
 
@@ -149,21 +154,29 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
 
 /** torch.nn.Upsample: F.interpolate as a module. */
 export class Upsample extends Module {
+  /** @param options size or scaleFactor, mode, alignCorners. */
   constructor(readonly options: InterpolateOptions) {
     super();
     if ((options.size === undefined) === (options.scaleFactor === undefined)) throw argError('Upsample: exactly one of size or scale_factor must be given');
   }
+  /** x [N, C, ...] resampled. */
   forward(x: Tensor): Tensor {
     return interpolate(x, this.options);
   }
 }
 
+/** torch.nn.AdaptiveAvgPool1d: averages [N, C, L] (or [C, L]) into outputSize bins. */
 export class AdaptiveAvgPool1d extends Module {
+  /** @param outputSize The number of bins. */
   constructor(readonly outputSize: number) { super(); }
+  /** x pooled to outputSize along the last dim. */
   forward(x: Tensor): Tensor { return adaptiveAvgPool1d(x, this.outputSize); }
 }
 
+/** torch.nn.AdaptiveAvgPool2d: averages [N, C, H, W] (or [C, H, W]) into outputSize bins. */
 export class AdaptiveAvgPool2d extends Module {
+  /** @param outputSize One size for both axes, or [h, w] with null keeping that axis. */
   constructor(readonly outputSize: number | readonly (number | null)[]) { super(); }
+  /** x pooled to outputSize along the last two dims. */
   forward(x: Tensor): Tensor { return adaptiveAvgPool2d(x, this.outputSize); }
 }

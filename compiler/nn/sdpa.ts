@@ -86,10 +86,15 @@ export interface MhaWeights {
   inProjWeight?: Tensor;
   /** Separate projections [E, E], [E, kdim], [E, vdim] (when kdim or vdim differ from E). */
   qProjWeight?: Tensor;
+  /** [E, kdim] key projection (with qProjWeight). */
   kProjWeight?: Tensor;
+  /** [E, vdim] value projection (with qProjWeight). */
   vProjWeight?: Tensor;
+  /** [3E] biases of the q, k and v projections. */
   inProjBias?: Tensor;
+  /** [E, E] output projection. */
   outProjWeight: Tensor;
+  /** [E] output projection bias. */
   outProjBias?: Tensor;
 }
 
@@ -105,7 +110,9 @@ export interface MhaForwardOptions {
   averageAttnWeights?: boolean;
   /** A causal mask when attnMask is not given; with attnMask, torch's hint that it is causal (it is used as given). */
   isCausal?: boolean;
+  /** Dropout on the attention weights, applied only when `training`. */
   dropoutP?: number;
+  /** Training mode (dropout active). */
   training?: boolean;
 }
 

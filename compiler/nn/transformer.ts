@@ -10,12 +10,17 @@ import { LayerNorm } from './norm.js';
 
 /** Constructor options of nn.TransformerEncoderLayer (torch's keyword arguments and defaults). */
 export interface TransformerEncoderLayerOptions {
+  /** Width of the feed-forward block (default 2048). */
   dimFeedforward?: number;
+  /** Dropout after attention, in and after the feed-forward block, in training mode (default 0.1). */
   dropout?: number;
   /** 'relu' (default), 'gelu' (exact), or any function of a tensor. */
   activation?: 'relu' | 'gelu' | ((x: Tensor) => Tensor);
+  /** eps of both LayerNorms (default 1e-5). */
   layerNormEps?: number;
+  /** Input and output are [N, S, E] instead of [S, N, E] (default false). */
   batchFirst?: boolean;
+  /** Pre-norm: LayerNorm before attention and feed-forward instead of after the residual adds (default false). */
   normFirst?: boolean;
   /** Biases of the linear layers, the attention and the layer norms (default true). */
   bias?: boolean;
@@ -23,22 +28,39 @@ export interface TransformerEncoderLayerOptions {
 
 /** Options of TransformerEncoderLayer.forward. */
 export interface TransformerEncoderLayerCall {
+  /** The attention mask, as MultiheadAttention's attnMask ([S, S] or [N * nhead, S, S]). */
   srcMask?: Tensor;
+  /** [N, S]: keys to ignore, as MultiheadAttention's keyPaddingMask. */
   srcKeyPaddingMask?: Tensor;
   /** A causal mask when srcMask is not given (torch's hint when it is). */
   isCausal?: boolean;
 }
 
+/** torch.nn.TransformerEncoderLayer, with PyTorch's submodule names (self_attn, linear1, linear2, norm1, norm2). */
 export class TransformerEncoderLayer extends Module {
+  /** Self-attention. */
   self_attn: MultiheadAttention;
+  /** The feed-forward block's first layer, d_model -> dim_feedforward. */
   linear1: Linear;
+  /** Dropout inside the feed-forward block. */
   dropout: Dropout;
+  /** The feed-forward block's second layer, dim_feedforward -> d_model. */
   linear2: Linear;
+  /** The LayerNorm of the attention block. */
   norm1: LayerNorm;
+  /** The LayerNorm of the feed-forward block. */
   norm2: LayerNorm;
+  /** Dropout after attention. */
   dropout1: Dropout;
+  /** Dropout after the feed-forward block. */
   dropout2: Dropout;
+  /** The feed-forward activation. */
   readonly act: (x: Tensor) => Tensor;
+  /**
+   * @param dModel E, the model dimension.
+   * @param nhead Attention heads.
+   * @param options dimFeedforward, dropout, activation, layerNormEps, batchFirst, normFirst, bias.
+   */
   constructor(readonly dModel: number, readonly nhead: number, readonly options: TransformerEncoderLayerOptions = {}) {
     super();
     const p = options.dropout ?? 0.1, bias = options.bias ?? true, eps = options.layerNormEps ?? 1e-5;

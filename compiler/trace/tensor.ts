@@ -249,10 +249,6 @@ export class Tensor {
   min(dim?: number, keepdim = false): Tensor { return ops.amin(this, dim, keepdim); }
   argmax(dim?: number, keepdim = false): Tensor { return ops.argmax(this, dim, keepdim); }
   var(dim?: number | readonly number[], keepdim = false, correction = 1): Tensor { return ops.variance(this, dim, keepdim, correction); }
-  /** Standard deviation (torch.std): Bessel's correction unless `correction` is 0. */
-  std(dim?: number | readonly number[], keepdim = false, correction = 1): Tensor { return composed.std(this, dim, keepdim, correction); }
-  /** log(sum(exp(x))) over dims, max-shifted for stability (torch.logsumexp); all dims by default. */
-  logsumexp(dim?: number | readonly number[], keepdim = false): Tensor { return composed.logsumexp(this, dim, keepdim); }
   softmax(dim: number): Tensor { return ops.softmax(this, dim); }
   logSoftmax(dim: number): Tensor { return ops.logSoftmax(this, dim); }
 
@@ -276,6 +272,19 @@ export class Tensor {
   narrow(dim: number, start: number, length: number): Tensor { return ops.narrow(this, dim, start, length); }
   select(dim: number, index: number): Tensor { return ops.select(this, dim, index); }
   contiguous(): Tensor { return this; }
+
+  matmul(o: Tensor): Tensor { return ops.matmul(this, o); }
+  mm(o: Tensor): Tensor {
+    if (this.ndim !== 2 || o.ndim !== 2) throw new ShapeError(`mm: expected 2-D tensors, got ${fmtShape(this.shape)} and ${fmtShape(o.shape)}`);
+    return ops.matmul(this, o);
+  }
+
+  // ---- composed of other ops (issue 13) ---------------------------------------------------------
+
+  /** Standard deviation (torch.std): Bessel's correction unless `correction` is 0. */
+  std(dim?: number | readonly number[], keepdim = false, correction = 1): Tensor { return composed.std(this, dim, keepdim, correction); }
+  /** log(sum(exp(x))) over dims, max-shifted for stability (torch.logsumexp); all dims by default. */
+  logsumexp(dim?: number | readonly number[], keepdim = false): Tensor { return composed.logsumexp(this, dim, keepdim); }
   /** Splits into at most `chunks` pieces along dim (torch.chunk). */
   chunk(chunks: number, dim = 0): Tensor[] { return composed.chunk(this, chunks, dim); }
   /** Pieces of `splitSize` along dim, or of the given sizes (torch.split). */
@@ -290,12 +299,6 @@ export class Tensor {
   tril(diagonal = 0): Tensor { return composed.tril(this, diagonal); }
   /** Upper triangle of the last two dims (torch.triu). */
   triu(diagonal = 0): Tensor { return composed.triu(this, diagonal); }
-
-  matmul(o: Tensor): Tensor { return ops.matmul(this, o); }
-  mm(o: Tensor): Tensor {
-    if (this.ndim !== 2 || o.ndim !== 2) throw new ShapeError(`mm: expected 2-D tensors, got ${fmtShape(this.shape)} and ${fmtShape(o.shape)}`);
-    return ops.matmul(this, o);
-  }
   /** Batched matmul of two 3-d tensors with equal batch sizes (torch.bmm). */
   bmm(o: Tensor): Tensor { return composed.bmm(this, o); }
 }

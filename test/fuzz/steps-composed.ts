@@ -199,9 +199,12 @@ const tensorMethod: Template = {
         const size = 1 + (s.d % Math.max(1, v.shape[dim]!));
         return { label: `split(${size}, ${dim})[-1]`, operands: [i], run: (_, [x]) => x!.split(size, dim).at(-1)!, ...keep };
       }
-      case 3:
-        if (!isFloatVal(v)) return undefined;
-        return { label: `std(${dim}, keepdim ${s.d % 2 === 0}, correction ${s.d % 3 === 0 ? 0 : 1})`, operands: [i], run: (_, [x]) => x!.std(dim, s.d % 2 === 0, s.d % 3 === 0 ? 0 : 1) };
+      case 3: {
+        const correction = s.d % 3 === 0 ? 0 : 1;
+        // With no more elements than the correction, torch's answer is 0/0: WebGPU divides by a literal 0 wrongly (gives 0).
+        if (!isFloatVal(v) || v.shape[dim]! <= correction) return undefined;
+        return { label: `std(${dim}, keepdim ${s.d % 2 === 0}, correction ${correction})`, operands: [i], run: (_, [x]) => x!.std(dim, s.d % 2 === 0, correction) };
+      }
       case 4: {
         const len = v.shape[dim]!;
         const idx = Tensor.fromArray(Array.from({ length: 1 + (s.d % 4) }, (_, k) => (k * 3 + s.d) % len), undefined, 'i64');

@@ -50,7 +50,7 @@ describe('bad arguments: a ShapeError naming the call, the shapes, and the modul
     expect(() => F.binaryCrossEntropy(Tensor.tensor([0.5, 1.5]), Tensor.tensor([0, 1]))).toThrow(/all elements of input should be between 0 and 1/);
     expect(() => F.binaryCrossEntropy(Tensor.tensor([0.5]), Tensor.tensor([0, 1]))).toThrow(/Using a target size \(\[2\]\) that is different to the input size \(\[1\]\)/);
     expect(() => F.smoothL1Loss(q, q, { beta: -1 })).toThrow(/does not support negative values for beta/);
-    expect(() => F.mseLoss(q, q, { reduction: 'avg' as 'mean' })).toThrow(/avg is not a valid value for reduction/);
+    expect(() => F.smoothL1Loss(q, q, { reduction: 'avg' as 'mean' })).toThrow(/avg is not a valid value for reduction/);
     expect(() => F.oneHot(Tensor.tensor([1, -1], 'i64'))).toThrow(/Class values must be non-negative/);
     expect(() => F.oneHot(Tensor.tensor([1, 5], 'i64'), 3)).toThrow(/Class values must be smaller than num_classes 3/);
     expect(() => traceFunction('t', [{ name: 'i', shape: [3], dtype: 'i64' }], ([i]) => F.oneHot(i!))).toThrow(/num_classes=-1 infers the class count from the values, which a traced tensor \[3\] does not have/);
