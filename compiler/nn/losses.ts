@@ -44,7 +44,8 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: { wei
   const what = 'binary_cross_entropy';
   checkSameShape(input, target, what);
   checkWeight(options.weight, input, 'weight', what);
-  if (input.value && input.toArray().some((v) => !(v >= 0 && v <= 1))) throw argError(`${what}: all elements of input should be between 0 and 1 (input ${fmtShape(input.shape)})`);
+  // A concrete input is range-checked as torch does; NaN passes (and gives NaN), as it must when traced.
+  if (input.value && input.toArray().some((v) => v < 0 || v > 1)) throw argError(`${what}: all elements of input should be between 0 and 1 (input ${fmtShape(input.shape)})`);
   let loss = target.sub(1).mul(clampedLog(input.rsub(1))).sub(target.mul(clampedLog(input)));
   if (options.weight) loss = loss.mul(options.weight);
   return reduce(loss, options.reduction ?? 'mean', what);
