@@ -1,10 +1,11 @@
 // torch.nn.functional: activations, layers as functions, and losses, built from the op library.
 
-import { isFloat } from '../../ir/dtype.js';
+import { isFloat, type DType } from '../../ir/dtype.js';
 import { ShapeError } from '../../ir/errors.js';
-import { fmtShape, normAxis, shapesEqual } from '../../ir/shape.js';
+import { broadcastShapes, fmtShape, normAxis, shapesEqual } from '../../ir/shape.js';
 import * as ops from '../trace/ops.js';
 import { Tensor } from '../trace/tensor.js';
+import { argError, checkInt } from '../trace/arg-error.js';
 
 export const relu = (x: Tensor): Tensor => x.relu();
 export const gelu = (x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor => x.gelu(options.approximate ?? 'none');
@@ -166,4 +167,86 @@ export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Re
 
 export function normalizeDim(dim: number, x: Tensor, what: string): number {
   return normAxis(dim, x.ndim, what);
+}
+
+// ---- issue 13: layers and functions composed of existing ops ------------------------------------
+
+export { binaryCrossEntropy, binaryCrossEntropyWithLogits, smoothL1Loss, klDiv, type KlReduction } from './losses.js';
+export { scaledDotProductAttention, multiHeadAttentionForward, type SdpaOptions, type MhaWeights, type MhaForwardOptions } from './sdpa.js';
+export { groupNorm, instanceNorm, instanceNormWithStats, rmsNorm, type InstanceNormResult } from './group-norm.js';
+export { convTranspose1d, convTranspose2d, type ConvTransposeOptions } from './conv-transpose.js';
+export { interpolate, adaptiveAvgPool1d, adaptiveAvgPool2d, type InterpolateOptions, type InterpolateMode } from './resample.js';
+
+/** x where x > 0, else negative_slope * x. */
+export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => ops.where(x.gt(0), x, x.mul(negativeSlope));
+
+/** x where x > 0, else alpha * (exp(x) - 1); exp reads min(x, 0) so the unused branch never overflows. */
+export const elu = (x: Tensor, alpha = 1): Tensor => ops.where(x.gt(0), x, x.minimum(0).exp().sub(1).mul(alpha));
+
+/**
+ * log(1 + exp(beta x)) / beta, and x itself where beta x > threshold (torch's linear region). Written
+ * max(z, 0) + log(1 + exp(-|z|)) so no exp overflows.
+ */
+export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+  const z = x.mul(beta);
+  const soft = z.relu().add(z.abs().neg().exp().add(1).log());
+  return ops.where(z.gt(threshold), x, beta === 1 ? soft : soft.div(beta));
+}
+
+/** x * tanh(softplus(x)). */
+export const mish = (x: Tensor): Tensor => x.mul(softplus(x).tanh());
+
+/** x * relu6(x + 3) / 6. */
+export const hardswish = (x: Tensor): Tensor => x.mul(x.add(3).clamp(0, 6)).div(6);
+
+/**
+ * x divided by its p-norm over `dim`, the norm clamped to >= eps (torch.nn.functional.normalize). For
+ * p = 2 the clamp is applied to the squared norm (eps^2), which is equal and keeps the gradient finite
+ * at a zero vector.
+ */
+export function normalize(x: Tensor, options: { p?: number; dim?: number; eps?: number } = {}): Tensor {
+  const p = options.p ?? 2, eps = options.eps ?? 1e-12;
+  const d = normAxis(options.dim ?? 1, x.ndim, 'normalize');
+  if (!(p > 0)) throw argError(`normalize: p must be positive, got ${p}`);
+  let norm: Tensor;
+  if (p === 2) norm = x.mul(x).sum(d, true).maximum(eps * eps).sqrt();
+  else if (p === Infinity) norm = x.abs().amax(d, true).maximum(eps);
+  else if (p === 1) norm = x.abs().sum(d, true).maximum(eps);
+  else norm = x.abs().pow(p).sum(d, true).pow(1 / p).maximum(eps);
+  return x.div(norm);
+}
+
+/**
+ * Cosine similarity along `dim` of x1 and x2 broadcast together: x1.x2 / (max(|x1|, eps) max(|x2|, eps)).
+ */
+export function cosineSimilarity(x1: Tensor, x2: Tensor, options: { dim?: number; eps?: number } = {}): Tensor {
+  const eps = options.eps ?? 1e-8;
+  let shape: number[];
+  try {
+    shape = broadcastShapes([x1.shape, x2.shape], 'cosine_similarity');
+  } catch {
+    throw argError(`cosine_similarity: x1 ${fmtShape(x1.shape)} and x2 ${fmtShape(x2.shape)} cannot be broadcast together`);
+  }
+  const d = normAxis(options.dim ?? 1, shape.length, 'cosine_similarity');
+  const a = ops.broadcastTo(x1, shape), b = ops.broadcastTo(x2, shape);
+  const na = a.mul(a).sum(d).maximum(eps * eps).sqrt();
+  const nb = b.mul(b).sum(d).maximum(eps * eps).sqrt();
+  return a.mul(b).sum(d).div(na.mul(nb));
+}
+
+/**
+ * One-hot encoding (torch.nn.functional.one_hot): int64 like torch's unless `dtype` says otherwise.
+ * numClasses -1 infers max + 1 from the values, which only a concrete tensor has.
+ */
+export function oneHot(indices: Tensor, numClasses = -1, dtype: DType = 'i64'): Tensor {
+  if (isFloat(indices.dtype)) throw argError(`one_hot is only applicable to index tensor, got ${indices.dtype} ${fmtShape(indices.shape)}`);
+  const values = indices.value ? indices.toArray() : undefined;
+  if (values?.some((v) => v < 0)) throw argError(`one_hot: Class values must be non-negative (indices ${fmtShape(indices.shape)})`);
+  if (numClasses === -1) {
+    if (!values) throw argError(`one_hot: num_classes=-1 infers the class count from the values, which a traced tensor ${fmtShape(indices.shape)} does not have; pass numClasses`);
+    numClasses = Math.max(0, ...values) + 1;
+  }
+  checkInt(numClasses, 1, 'one_hot: num_classes');
+  if (values?.some((v) => v >= numClasses)) throw argError(`one_hot: Class values must be smaller than num_classes ${numClasses} (indices ${fmtShape(indices.shape)})`);
+  return ops.oneHot(indices, numClasses, dtype);
 }

@@ -8,3 +8,10 @@ export { ReLU, Tanh, Sigmoid, SiLU, GELU, Softmax, LogSoftmax, Dropout } from '.
 export { Sequential, ModuleList } from './container.js';
 export * as functional from './functional.js';
 export * as init from './init.js';
+export { LeakyReLU, ELU, Softplus, Mish, Hardswish } from './activation.js';
+export { GroupNorm, InstanceNorm1d, InstanceNorm2d, RMSNorm, type GroupNormOptions, type InstanceNormOptions, type RMSNormOptions } from './group-norm.js';
+export { ConvTranspose1d, ConvTranspose2d, type ConvTransposeLayerOptions } from './conv-transpose.js';
+export { Upsample, AdaptiveAvgPool1d, AdaptiveAvgPool2d, type InterpolateMode } from './resample.js';
+export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionCall } from './attention.js';
+export { TransformerEncoderLayer, type TransformerEncoderLayerOptions, type TransformerEncoderLayerCall } from './transformer.js';
+export { LSTM, GRU, type RecurrentOptions } from './recurrent.js';

@@ -46,3 +46,11 @@ export function biasUniform(shape: Shape, fanInOfWeight: number): Tensor {
   const bound = fanInOfWeight > 0 ? 1 / Math.sqrt(fanInOfWeight) : 0;
   return uniform(shape, -bound, bound);
 }
+
+/** torch.nn.init.xavier_uniform_: uniform in +-gain*sqrt(6 / (fan_in + fan_out)), fans of a [out, in, ...] weight. */
+export function xavierUniform(shape: Shape, gain = 1): Tensor {
+  const recept = numelOf(shape.slice(2));
+  const fanOut = (shape[0] ?? 1) * recept, fanInV = (shape[1] ?? 1) * recept;
+  const bound = gain * Math.sqrt(6 / (fanInV + fanOut));
+  return uniform(shape, -bound, bound);
+}

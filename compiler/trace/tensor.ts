@@ -7,6 +7,7 @@ import { fmtType } from '../../ir/print.js';
 import { fmtShape, normAxis, numelOf, type Shape } from '../../ir/shape.js';
 import { defaultGenerator, type Generator } from '../../runtime/rng.js';
 import * as ops from './ops.js';
+import * as composed from './ops-composed.js';
 import { currentLoc, type Trace } from './trace.js';
 
 export type NestedNumbers = number | NestedNumbers[];
@@ -277,4 +278,27 @@ export class Tensor {
     if (this.ndim !== 2 || o.ndim !== 2) throw new ShapeError(`mm: expected 2-D tensors, got ${fmtShape(this.shape)} and ${fmtShape(o.shape)}`);
     return ops.matmul(this, o);
   }
+
+  // ---- composed of other ops (issue 13) ---------------------------------------------------------
+
+  /** Standard deviation (torch.std): Bessel's correction unless `correction` is 0. */
+  std(dim?: number | readonly number[], keepdim = false, correction = 1): Tensor { return composed.std(this, dim, keepdim, correction); }
+  /** log(sum(exp(x))) over dims, max-shifted for stability (torch.logsumexp); all dims by default. */
+  logsumexp(dim?: number | readonly number[], keepdim = false): Tensor { return composed.logsumexp(this, dim, keepdim); }
+  /** Splits into at most `chunks` pieces along dim (torch.chunk). */
+  chunk(chunks: number, dim = 0): Tensor[] { return composed.chunk(this, chunks, dim); }
+  /** Pieces of `splitSize` along dim, or of the given sizes (torch.split). */
+  split(splitSizeOrSections: number | readonly number[], dim = 0): Tensor[] { return composed.split(this, splitSizeOrSections, dim); }
+  /** Tiles the tensor `sizes[i]` times along each dim; extra sizes add leading dims (torch.Tensor.repeat). */
+  repeat(...sizes: number[] | [readonly number[]]): Tensor { return composed.repeat(this, Array.isArray(sizes[0]) ? sizes[0] : (sizes as number[])); }
+  /** The entries of a 1-d integer index along dim (torch.index_select). */
+  indexSelect(dim: number, index: Tensor): Tensor { return composed.indexSelect(this, dim, index); }
+  /** `value` where the mask (nonzero = true, broadcast to this shape) is set (torch.masked_fill). */
+  maskedFill(mask: Tensor, value: number | Tensor): Tensor { return composed.maskedFill(this, mask, value); }
+  /** Lower triangle of the last two dims (torch.tril). */
+  tril(diagonal = 0): Tensor { return composed.tril(this, diagonal); }
+  /** Upper triangle of the last two dims (torch.triu). */
+  triu(diagonal = 0): Tensor { return composed.triu(this, diagonal); }
+  /** Batched matmul of two 3-d tensors with equal batch sizes (torch.bmm). */
+  bmm(o: Tensor): Tensor { return composed.bmm(this, o); }
 }
