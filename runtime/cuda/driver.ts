@@ -178,7 +178,7 @@ export class CudaDriver {
   }
 
   /** Loads PTX or a cubin; a JIT failure carries the driver's log. */
-  loadModule(image: Buffer, what: string): Handle {
+  loadModule(image: Uint8Array, what: string): Handle {
     const logBytes = 16384;
     const log = koffi.alloc('uint8_t', logBytes);
     try {
