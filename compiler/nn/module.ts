@@ -24,8 +24,8 @@ export class Buffer extends Tensor {
 
 export type StateDict = Record<string, Tensor>;
 
-/** Attributes that hold module state; everything else on an instance is ignored. */
-type Slot = { kind: 'param' | 'buffer' | 'module'; key: string };
+/** @internal An attribute that holds module state (a parameter, buffer or submodule); everything else on an instance is ignored. */
+export type Slot = { kind: 'param' | 'buffer' | 'module'; key: string };
 
 export abstract class Module {
   /** Training mode (dropout active, batch norm uses batch statistics). */
@@ -44,7 +44,7 @@ export abstract class Module {
 
   abstract forward(...args: never[]): unknown;
 
-  /** The attributes holding parameters, buffers and submodules, in definition order. */
+  /** @internal The attributes holding parameters, buffers and submodules, in definition order. */
   protected slots(): Slot[] {
     const out: Slot[] = [];
     for (const [key, v] of Object.entries(this)) {
