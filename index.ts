@@ -1,5 +1,15 @@
 // vmapc's public API: modules, tensors, the torch.func transforms, and the compiler entry points.
 export { Tensor, type NestedNumbers } from './compiler/trace/tensor.js';
+// functional ops, as torch.* names them (camelCase): where(), cat(), stack(), matmul(), ...
+export {
+  where, cat, stack, matmul, full, cast, reshape, broadcastTo, permute, transpose, flatten, unsqueeze, squeeze, expand,
+  narrow, select, pad, sum, mean, amax, amin, argmax, variance, softmax, logSoftmax, take, oneHot,
+  type TensorLike, type ConvOptions, type PoolOptions,
+} from './compiler/trace/ops.js';
+export {
+  add, sub, mul, div, pow, maximum, minimum, clamp, lt, le, gt, ge, eq, ne,
+  neg, abs, sign, exp, log, sqrt, rsqrt, reciprocal, sin, cos, tanh, erf, sigmoid, relu,
+} from './compiler/trace/elementwise.js';
 export * as nn from './compiler/nn/index.js';
 export * as F from './compiler/nn/functional.js';
 export { stackModuleState, type StackedState } from './compiler/func/stack.js';
