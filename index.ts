@@ -21,7 +21,17 @@ export { compileTrainStep, type CompiledTrainStep } from './compiler/train.js';
 export { loadSafetensors, parseSafetensors, serializeSafetensors } from './compiler/io.js';
 export { manualSeed, Generator } from './runtime/rng.js';
 export * from './ir/errors.js';
-export type { DType } from './ir/dtype.js';
+export type { DType, TypedArray } from './ir/dtype.js';
+export type { Shape } from './ir/shape.js';
+export type { InputSpec, TracedFunction } from './compiler/trace/trace-fn.js';
+export type { RunArgs } from './compiler/compile.js';
+export type { Randomness } from './compiler/passes/batching.js';
+export type { GeneratorState } from './runtime/rng.js';
+// Options of the targets (compile's `webgpu`, `cuda` and `cpu`)
+export type { WebGpuOptions, WebGpuBackend } from './runtime/webgpu/adapter.js';
+export type { GpuDevice, GpuLimits } from './runtime/webgpu/gpu-types.js';
+export type { CudaOptions } from './runtime/cuda/context.js';
+export type { CpuOptions } from './runtime/cpu-native/toolchain.js';
 
 // training
 export { grad, valueAndGrad, vjp, type Argnums, type GradOptions, type GradsOf, type VjpFn } from './compiler/func/grad.js';

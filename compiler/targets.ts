@@ -96,6 +96,7 @@ export const TARGETS = {
   },
 } satisfies Record<string, TargetDriver>;
 
+/** A target name for compile(): 'webgpu', 'cuda', 'cpu', 'reference', or 'auto'. */
 export type CompileTarget = keyof typeof TARGETS | 'auto';
 
 /** An entry of AUTO_ORDER: a target, or WebGPU restricted to one adapter kind (unless the options pick one). */

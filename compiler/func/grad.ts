@@ -12,8 +12,10 @@ import { applyGraph, traceFunction, type TracedFunction } from '../trace/trace-f
 import { countLeaves, flatten, fmtTreeDef, unflatten, type TreeDef } from './pytree.js';
 import { changedLeaves, leafSlots, writeLeaves, type LeafWrite } from './write-back.js';
 
+/** Which positional arguments grad differentiates: one index, or several (then a tuple of gradients). */
 export type Argnums = number | readonly number[];
 
+/** Options of grad, valueAndGrad and vjp, as torch.func's. */
 export interface GradOptions {
   /** Which positional arguments to differentiate (default 0). An array gives a tuple of gradients. */
   readonly argnums?: Argnums;

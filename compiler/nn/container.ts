@@ -4,15 +4,24 @@ import { StateError } from '../../ir/errors.js';
 import type { Tensor } from '../trace/tensor.js';
 import { Module, type Slot } from './module.js';
 
-/** The first argument of a module's forward (Tensor when it cannot be told). */
-type InputOf<M> = M extends { forward(x: infer X, ...rest: never[]): unknown } ? X : Tensor;
-/** What a module's forward returns (Tensor when it cannot be told). */
-type OutputOf<M> = M extends { forward(...args: never[]): infer Y } ? Y : Tensor;
-
-/** The input of a Sequential of `Ms`: its first module's input; a Tensor for a list of unknown length. */
-export type SequentialInput<Ms extends readonly Module[]> = Ms extends readonly [infer First, ...unknown[]] ? InputOf<First> : Tensor;
-/** The output of a Sequential of `Ms`: its last module's output; a Tensor for a list of unknown length. */
-export type SequentialOutput<Ms extends readonly Module[]> = Ms extends readonly [...unknown[], infer Last] ? OutputOf<Last> : Tensor;
+/** The input of a Sequential of `Ms`: its first module's forward's first argument; a Tensor for a list of unknown length. */
+export type SequentialInput<Ms extends readonly Module[]> = Ms extends readonly [infer First, ...unknown[]]
+  ? First extends {
+      /** The first module's forward. */
+      forward(x: infer X, ...rest: never[]): unknown;
+    }
+    ? X
+    : Tensor
+  : Tensor;
+/** The output of a Sequential of `Ms`: what its last module's forward returns; a Tensor for a list of unknown length. */
+export type SequentialOutput<Ms extends readonly Module[]> = Ms extends readonly [...unknown[], infer Last]
+  ? Last extends {
+      /** The last module's forward. */
+      forward(...args: never[]): infer Y;
+    }
+    ? Y
+    : Tensor
+  : Tensor;
 
 /**
  * torch.nn.Sequential: runs its modules in order, each on the previous one's output. Children are

@@ -4,8 +4,10 @@ import { BackendError } from '../../ir/errors.js';
 import type { GpuDevice, GpuLimits } from './gpu-types.js';
 import { quietDawnCall } from './quiet-dawn.js';
 
+/** Which adapter Dawn uses in Node: 'auto' (native, then Mesa), or one backend. Browsers use navigator.gpu whatever this says. */
 export type WebGpuBackend = 'auto' | 'native' | 'opengl' | 'vulkan' | 'swiftshader';
 
+/** Options of the `webgpu` target. */
 export interface WebGpuOptions {
   /** Which adapter to use in Node; 'auto' tries the platform's native backend, then Mesa (OpenGL ES). */
   readonly backend?: WebGpuBackend;
