@@ -11,7 +11,7 @@ export const add = (a: TensorLike, b: TensorLike): Tensor => ops.binary('add', a
 export const sub = (a: TensorLike, b: TensorLike): Tensor => ops.binary('sub', a, b);
 /** a * b, broadcast (torch.mul). */
 export const mul = (a: TensorLike, b: TensorLike): Tensor => ops.binary('mul', a, b);
-/** a / b, broadcast; true division, as torch.div (an integer result is not rounded). */
+/** a / b, broadcast; true division for floats (torch.div); integer tensors need a cast to float first. */
 export const div = (a: TensorLike, b: TensorLike): Tensor => ops.binary('div', a, b);
 /** a ** b, broadcast (torch.pow). */
 export const pow = (a: TensorLike, b: TensorLike): Tensor => ops.binary('pow', a, b);

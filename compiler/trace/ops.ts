@@ -120,7 +120,7 @@ export function amin(x: Tensor, dims?: number | readonly number[], keepdim = fal
 }
 
 /**
- * The index (i64) of the largest value along `dim`, of the flattened tensor when dim is left out
+ * The index (i32) of the largest value along `dim`, of the flattened tensor when dim is left out
  * (torch.argmax).
  */
 export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {

@@ -225,7 +225,7 @@ export class Tensor {
   rsub(o: number): Tensor { return ops.binary('sub', o, this); }
   /** this * o, broadcast. */
   mul(o: ops.TensorLike): Tensor { return ops.binary('mul', this, o); }
-  /** this / o, broadcast (true division). */
+  /** this / o, broadcast (true division; floats only: cast integer tensors with .float() first). */
   div(o: ops.TensorLike): Tensor { return ops.binary('div', this, o); }
   /** this ** o, broadcast. */
   pow(o: ops.TensorLike): Tensor { return ops.binary('pow', this, o); }
@@ -319,7 +319,7 @@ export class Tensor {
   max(dim?: number, keepdim = false): Tensor { return ops.amax(this, dim, keepdim); }
   /** Values of the min (torch.min without indices). */
   min(dim?: number, keepdim = false): Tensor { return ops.amin(this, dim, keepdim); }
-  /** The index of the largest value along `dim` (of the flattened tensor when left out), as i64. */
+  /** The index of the largest value along `dim` (of the flattened tensor when left out), as i32. */
   argmax(dim?: number, keepdim = false): Tensor { return ops.argmax(this, dim, keepdim); }
   /** The variance over `dim`, with Bessel's correction unless `correction` is 0 (torch.var). */
   var(dim?: number | readonly number[], keepdim = false, correction = 1): Tensor { return ops.variance(this, dim, keepdim, correction); }
