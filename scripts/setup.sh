@@ -16,6 +16,14 @@ run_npm() {
   fi
 }
 
+# The version apt would install of a package ('(none)' or nothing when it has none). apt-cache's output
+# is read whole: piping it into `grep -q` under pipefail fails when grep closes the pipe early.
+candidate() {
+  local policy
+  policy="$(apt-cache policy "$1" 2>/dev/null || true)"
+  sed -n 's/^ *Candidate: //p' <<<"$policy"
+}
+
 if command -v apt-get >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   echo "setup: installing system packages (apt-get)"
@@ -25,13 +33,13 @@ if command -v apt-get >/dev/null 2>&1; then
   packages=(gcc libc6-dev libgomp1 libegl1 libegl-mesa0 libgl1-mesa-dri libgles2)
   # chromium: the browser test loads a package in headless Chromium (WebGPU on SwiftShader). Debian has it
   # as a package; Ubuntu only as a snap, which this script does not install.
-  if apt-cache policy chromium 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+  if [[ "$(candidate chromium)" =~ ^[0-9] ]]; then
     packages+=(chromium)
   else
     echo "setup: no 'chromium' apt package here; the browser test needs /usr/bin/chromium and fails without it" >&2
   fi
   # Node.js 20 or later, from apt when the distribution has it (Debian 13, Ubuntu 24.10 and later).
-  if ! command -v node >/dev/null 2>&1 && apt-cache policy nodejs 2>/dev/null | grep -Eq 'Candidate: (2[0-9]|[3-9][0-9])\.'; then
+  if ! command -v node >/dev/null 2>&1 && [[ "$(candidate nodejs)" =~ ^(2[0-9]|[3-9][0-9])\. ]]; then
     packages+=(nodejs npm)
   fi
   "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null

@@ -74,6 +74,17 @@ export class Net extends nn.Module {
 }
 `;
 
+/** A model whose forward reads a tensor's value: the command must refuse it with file:line. */
+const READS_VALUES_TS = `import { nn, type Tensor } from 'vmapc';
+
+export class ReadsValue extends nn.Module {
+  fc = new nn.Linear(6, 3);
+  forward(x: Tensor): Tensor {
+    return this.fc.forward(x).mul(x.sum().item());
+  }
+}
+`;
+
 /** A strict TypeScript consumer of the declarations: typed containers, functional ops, compile's result. */
 const CONSUMER_TS = `import { nn, F, Tensor, compile, vmap, functionalCall, stackModuleState, where, cat, stack, type CompiledFunction, type TensorDict } from 'vmapc';
 
@@ -158,6 +169,13 @@ describe('the npm package', () => {
       expect(y.shape).toEqual([3, 5, 3]);
       expect(Math.max(...Array.from(y.data as Float32Array, (v, i) => Math.abs(v - want[i]!)))).toBeLessThan(1e-4);
     }
+  });
+
+  it('the installed command checks a model file before running it (the front end reads the .d.ts of dist/)', async () => {
+    writeFileSync(path.join(app, 'reads.ts'), READS_VALUES_TS);
+    const r = await npm(['vmapc', 'build', 'reads.ts', '--members', '2', '--input', 'x=f32[5,6]', '--out', 'reads-pkg', '-q'], app, 'npx');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/ReadsValue \(reads\.ts\) uses what vmapc cannot trace \(nothing was run\):\n {2}reads\.ts:6:\d+: \.item\(\) reads a tensor's values in ReadsValue\.forward/);
   });
 
   it('tsc --strict over a TypeScript consumer, without @types/node and without skipLibCheck', async () => {
