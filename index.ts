@@ -25,6 +25,7 @@ export type { DType, TypedArray } from './ir/dtype.js';
 export type { Shape } from './ir/shape.js';
 export type { InputSpec, TracedFunction } from './compiler/trace/trace-fn.js';
 export type { RunArgs } from './compiler/compile.js';
+export type { TargetName, TargetReport } from './compiler/targets/registry.js';
 export type { Randomness } from './compiler/passes/batching.js';
 export type { GeneratorState } from './runtime/rng.js';
 // Options of the targets (compile's `webgpu`, `cuda` and `cpu`)
@@ -37,4 +38,9 @@ export type { CpuOptions } from './runtime/cpu-native/toolchain.js';
 export { grad, valueAndGrad, vjp, type Argnums, type GradOptions, type GradsOf, type VjpFn } from './compiler/func/grad.js';
 export { initEnsemble, type Ensemble, type InitEnsembleOptions } from './compiler/func/init-ensemble.js';
 export * as optim from './compiler/optim/index.js';
-export { gradPass, type GradPassOptions } from './compiler/passes/grad.js';
+export { gradPass, type GradPassOptions } from './compiler/passes/grad-pass.js';
+
+// forward mode, Jacobians and Hessians (docs/transforms.md)
+export { jvp, linearize, type JvpFn } from './compiler/func/forward-ad.js';
+export { jacrev, jacfwd, hessian, type Jacobian, type JacrevOptions, type JacfwdOptions, type ReplaceLeaves } from './compiler/func/jacobians.js';
+export { jvpPass, type JvpPassOptions } from './compiler/passes/jvp.js';

@@ -1,7 +1,8 @@
-// The long fuzz run: `npm run fuzz -- --graphs 1000 [--seed N] [--backends webgpu,cpu] [--no-shrink]`; prints graphs run and failed.
+// The long fuzz run: `npm run fuzz -- --graphs 1000 [--seed N] [--backends webgpu,cpu] [--target jvp] [--no-shrink]`; prints graphs run and failed.
 
 import { activeBackends } from '../test/fuzz/backends.js';
 import { runCampaign } from '../test/fuzz/campaign.js';
+import { FUZZ_TARGETS, isFuzzTarget } from '../test/fuzz/targets.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -12,9 +13,11 @@ const graphs = Number(arg('graphs') ?? 1000);
 const seed = Number(arg('seed') ?? Date.now() % 2 ** 31);
 const backends = activeBackends(arg('backends')?.split(','));
 const shrink = !process.argv.includes('--no-shrink');
+const target = arg('target') ?? 'ensemble';
+if (!isFuzzTarget(target)) throw new Error(`--target must be one of ${Object.keys(FUZZ_TARGETS).join(', ')}, got ${target}`);
 
-console.log(`fuzzing ${graphs} graphs, seed ${seed}, backends ${backends.map((b) => `${b.target} (${b.mode})`).join(', ')}`);
-const r = await runCampaign({ graphs, seed, backends, shrink, log: (l) => console.log(l) });
+console.log(`fuzzing ${graphs} graphs (target ${target}), seed ${seed}, backends ${backends.map((b) => `${b.target} (${b.mode})`).join(', ')}`);
+const r = await runCampaign({ graphs, seed, backends, shrink, target, log: (l) => console.log(l) });
 console.log(`\ngraphs run: ${r.graphs}`);
 console.log(`graphs failed: ${r.failed}`);
 console.log(`graphs refused by a backend as expected (f64 on a device): ${r.refused}`);

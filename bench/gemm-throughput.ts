@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { compile, Tensor, traceFunction, type CompileTarget } from '../index.js';
-import { cudaSpec, type CudaMatmul } from '../compiler/codegen/cuda-spec.js';
+import { cudaSpec, type CudaMatmul } from '../compiler/targets/cuda.js';
 import { buildPlan } from '../compiler/pipeline.js';
 import type { Graph } from '../ir/node.js';
 

@@ -33,7 +33,7 @@ prepare() {
 
   echo "== bundling the benchmarks"
   rm -f "$PACK"/js/*.mjs
-  node_modules/.bin/esbuild bench/reference-check.ts bench/gemm-throughput.ts bench/ensemble-vs-loop.ts \
+  node_modules/.bin/esbuild bench/reference-check.ts bench/gemm-throughput.ts bench/ensemble-vs-loop.ts bench/cuda-executor-check.ts \
     --bundle --platform=node --format=esm --target=node20 --outdir="$PACK/js" --out-extension:.js=.mjs \
     --external:koffi --external:webgpu --log-level=warning \
     --banner:js="import { createRequire as vmapcRequire } from 'node:module'; const require = vmapcRequire(import.meta.url);"
@@ -110,6 +110,7 @@ run_steps() { # run_steps device|dry-run
   local js=$PACK/js refdir=$PACK/torch-reference
   if [ "$1" = device ]; then
     command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm --format=csv 2>&1 | tee -a "$LOG"
+    step "the real CUDA executor (run, runWith, readInput, IndexError)" 60 "$node" "$js/cuda-executor-check.mjs"
     step "torch-reference: CUDA exact, CUDA TF32, WebGPU (Dawn on Vulkan)" 180 "$node" "$js/reference-check.mjs" --dir "$refdir" --targets cuda:exact,cuda:tf32,webgpu:vulkan --json "$OUT/reference.json"
     step "batched GEMM throughput (CUDA exact and TF32)" 150 "$node" "$js/gemm-throughput.mjs" --target cuda --json "$OUT/gemm.json"
     step "ensemble vs loop on CUDA" 80 "$node" "$js/ensemble-vs-loop.mjs" --target cuda --json "$OUT/ensemble-cuda.json"

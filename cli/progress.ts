@@ -1,6 +1,6 @@
 // The build's progress display: a live line per stage on a terminal, plain lines (one per finished stage) elsewhere.
 
-import type { BuildProgress } from '../compiler/package/build.js';
+import type { BuildProgress } from '../compiler/package/build-package.js';
 
 export interface Output {
   write(s: string): void;

@@ -10,12 +10,12 @@ import { Session, type PendingWrite } from '../runtime/session.js';
 import type { CudaOptions } from '../runtime/cuda/context.js';
 import type { WebGpuOptions } from '../runtime/webgpu/adapter.js';
 import { flatten, unflatten, fmtTreeDef, type TreeDef } from './func/pytree.js';
-import { prepareTarget, type CompileTarget, type DeviceLimits } from './targets.js';
+import { prepareTarget, type CompileTarget, type DeviceLimits, type TargetReport } from './targets/registry.js';
 import type { CpuOptions } from '../runtime/cpu-native/toolchain.js';
 import { Tensor } from './trace/tensor.js';
 import { traceFunction } from './trace/trace-fn.js';
 
-export type { CompileTarget };
+export type { CompileTarget, TargetReport };
 
 /** Options of compile(): the target, example arguments, and per-target settings. */
 export interface CompileOptions<A extends unknown[]> {
@@ -63,6 +63,8 @@ export interface CompiledFunction<A extends unknown[], R> {
   readonly target: Exclude<CompileTarget, 'auto'>;
   /** The device that runs the kernels. */
   readonly device: string;
+  /** Why this target: with `auto`, each target tried and why it was skipped (`formatTargetReport` prints it). */
+  readonly targetReport: TargetReport;
   /** The traced graph (before optimisation). */
   readonly graph: Graph;
   /** The execution plan; `String(ens.plan)` prints it. */
@@ -91,6 +93,7 @@ export interface LeafSlot {
 /** What compile() and compileTrainStep() share: the traced function, its session, and argument writing. */
 export interface CompiledCore<A extends unknown[]> {
   readonly target: Exclude<CompileTarget, 'auto'>;
+  readonly targetReport: TargetReport;
   readonly graph: Graph;
   readonly outTree: TreeDef;
   readonly argDefs: readonly TreeDef[];
@@ -118,6 +121,7 @@ export async function compile<A extends unknown[], R>(fn: (...args: A) => R, opt
   return {
     target: core.target,
     device: session.executor.description,
+    targetReport: core.targetReport,
     graph: core.graph,
     plan: core.plan,
     kernels: core.kernels,
@@ -206,6 +210,7 @@ export async function compileCore<A extends unknown[]>(fn: (...args: A) => unkno
   const printablePlan = Object.assign(Object.create({ toString(this: ExecutionPlan) { return describePlan(this); } }) as object, plan) as ExecutionPlan;
   return {
     target: prepared.target,
+    targetReport: prepared.report,
     graph,
     outTree: traced.outTree,
     argDefs,

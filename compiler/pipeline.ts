@@ -3,10 +3,9 @@
 import { verifyGraph } from '../ir/verify.js';
 import type { Graph, Node } from '../ir/node.js';
 import { topoSort } from '../ir/node.js';
-import { PLAN_VERSION, type ExecutionPlan, type PlanKernel, type PlanTensor, type Target } from '../runtime/plan.js';
-import type { Kernel } from './codegen/kernel-ir.js';
-import { planMemory, type MemoryLimits } from './codegen/memory.js';
-import type { GpuLowering } from './codegen/lower-gpu.js';
+import { PLAN_VERSION, type ExecutionPlan, type PlanArena, type PlanKernel, type PlanTensor } from '../runtime/plan.js';
+import { planMemory } from './codegen/memory.js';
+import { faultSites, type TargetSpec } from './codegen/target-spec.js';
 import { describeGroup, fuse, type FusedGraph, type FusedGroup } from './passes/fuse.js';
 import { narrowI64 } from './passes/narrow-i64.js';
 import { pieceOf, splitLargeInputs } from './passes/split-inputs.js';
@@ -46,15 +45,7 @@ export function optimizeGraph(graph: Graph, target: PassContext | string, option
   return g;
 }
 
-/** What a target contributes to the pipeline: its limits, a lowering and a renderer. */
-export interface TargetSpec {
-  readonly target: Target;
-  readonly limits: MemoryLimits;
-  readonly maxWorkgroupsPerDim: number;
-  readonly lower: (group: FusedGroup, low: GpuLowering) => Kernel;
-  readonly render: (kernel: Kernel) => string;
-  readonly entry: (kernel: Kernel) => string;
-}
+export type { TargetSpec };
 
 export interface BuiltPlan {
   readonly plan: ExecutionPlan;
@@ -72,10 +63,12 @@ export function buildPlan(graph: Graph, spec: TargetSpec, options: { verify?: bo
   const fused = fuse(optimized);
   const memory = planMemory(fused, spec.limits);
   const order = topoSort(optimized);
+  // Index checks write to one more arena, after the memory plan's (present only when a kernel checks).
+  const faults = faultSites(memory.arenas.length);
   const kernels: PlanKernel[] = fused.groups.map((g, i) => {
     const out = memory.outputRefs.get(g.root.id) ?? memory.refs.get(g.root.id);
     if (!out) throw new BackendError(`no memory for the result of ${describeGroup(g, order)}`);
-    const kernel = spec.lower(g, { name: kernelName(i, g), label: describeGroup(g, order), refs: memory.refs, out, maxWorkgroupsPerDim: spec.maxWorkgroupsPerDim });
+    const kernel = spec.lower(g, { name: kernelName(i, g), label: describeGroup(g, order), refs: memory.refs, out, maxWorkgroupsPerDim: spec.maxWorkgroupsPerDim, faults });
     return {
       name: kernel.name,
       label: kernel.label,
@@ -102,10 +95,11 @@ export function buildPlan(graph: Graph, spec: TargetSpec, options: { verify?: bo
     return { ...first, pieces: parts.map((p) => ({ ref: memory.refs.get(p.id)!, start: pieceOf(p)!.start, end: pieceOf(p)!.end })) };
   };
   const constants = fused.groups.flatMap((g) => g.reads).filter((n, i, all) => n.op === 'constant' && all.indexOf(n) === i);
+  const arenas: PlanArena[] = faults.sites.length ? [...memory.arenas, { name: 'faults', words: 2 * faults.sites.length, role: 'faults' }] : memory.arenas;
   const plan: ExecutionPlan = {
     version: PLAN_VERSION,
     target: spec.target,
-    arenas: memory.arenas,
+    arenas,
     inputs: graph.inputs.map(planInput),
     constants: constants.map((c) => {
       if (c.op !== 'constant') throw new BackendError('not a constant');
@@ -114,6 +108,7 @@ export function buildPlan(graph: Graph, spec: TargetSpec, options: { verify?: bo
     outputs: optimized.outputs.map((o, i) => tensor(o, `output${i}`, graph.outputs[i]!.dtype, 'output')),
     kernels,
     steps: kernels.map((_, i) => ({ kind: 'dispatch' as const, kernel: i })),
+    ...(faults.sites.length ? { faults: { arena: faults.arena, sites: [...faults.sites] } } : {}),
   };
   return { plan, optimized, fused };
 }

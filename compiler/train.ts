@@ -14,6 +14,8 @@ export interface CompiledTrainStep<S, D extends unknown[], X> {
   readonly target: CompiledFunction<[S, ...D], [S, X]>['target'];
   /** The device that runs the kernels. */
   readonly device: string;
+  /** Why this target (see CompiledFunction.targetReport). */
+  readonly targetReport: CompiledFunction<[S, ...D], [S, X]>['targetReport'];
   /** The execution plan of one step (forward, backward and update). */
   readonly plan: ExecutionPlan;
   /** The generated kernels. */
@@ -63,6 +65,7 @@ export async function compileTrainStep<S, D extends unknown[], X>(
   return {
     target: core.target,
     device: core.session.executor.description,
+    targetReport: core.targetReport,
     plan: core.plan,
     kernels: core.kernels,
     async setState(state: S) {

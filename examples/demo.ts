@@ -1,6 +1,7 @@
 // The demo: an ensemble of the tutorial MLP compiled for the best target this machine has ('auto'), checked against the CPU reference, and timed.
 
 import { compile, functionalCall, manualSeed, stackModuleState, Tensor, vmap } from '../index.js';
+import { formatTargetReport } from '../compiler/targets/registry.js';
 import { MLP } from './models.js';
 
 type Dict = Record<string, Tensor>;
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   console.log(`vmapc demo: ${M} members of the tutorial MLP (784-128-128-10), one shared batch of ${batch}`);
   // 'auto' tries CUDA, a native GPU through WebGPU, the C backend, then WebGPU on Mesa's CPU driver.
   const ens = await compile(ensemble, { target: 'auto', example: [params, buffers, x] });
-  console.log(`target 'auto' picked: ${ens.target} (${ens.device})\n`);
+  console.log(`${formatTargetReport(ens.targetReport)}\ndevice: ${ens.device}\n`);
   console.log(String(ens.plan), '\n');
 
   await ens.setParams(params, buffers);

@@ -41,5 +41,8 @@ export class VerifyError extends VmapcError {}
 export class FormatError extends VmapcError {}
 /** A backend could not compile or run a kernel. */
 export class BackendError extends VmapcError {}
+
+/** An index out of range (take, gather, an embedding), as PyTorch's IndexError: it names the op, the index and the bound. */
+export class IndexError extends VmapcError {}
 /** Autodiff could not differentiate the function as asked. */
 export class GradError extends VmapcError {}

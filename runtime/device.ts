@@ -1,7 +1,7 @@
-// The small interface every backend runtime implements: write inputs, run the plan, read outputs.
+// The contract every runtime implements: write inputs (split ones too), run, run with on-device state feedback, read inputs back.
 
 import type { TypedArray } from '../ir/dtype.js';
-import type { Target } from './plan.js';
+import type { PlanTarget } from './plan.js';
 
 /** Extras of a run: state kept on the device between runs, and which outputs to read back. */
 export interface RunOptions {
@@ -11,18 +11,29 @@ export interface RunOptions {
   readonly read?: readonly number[];
 }
 
+/**
+ * A started plan. Every runtime implements all of it: inputs a plan stores in pieces (split-inputs) are
+ * written and read piece by piece, feedback copies outputs over inputs where the state lives (the device,
+ * or host memory for the cpu target), and index checks raise an IndexError after the run.
+ */
 export interface Executor {
-  readonly target: Target | 'reference';
+  readonly target: PlanTarget;
   /** The device in words, e.g. `llvmpipe (Mesa 22.3.6) via Dawn OpenGL ES, compatibility`. */
   readonly description: string;
   /** Writes graph input `index` (device dtype: f32 or i32) into its place; later runs reuse it. */
   write(index: number, data: TypedArray): void;
   /** Runs every step of the plan and resolves with the outputs, in plan order. */
   run(seed: number): Promise<TypedArray[]>;
-  /** Runs with feedback on the device; executors without it get a read-everything fallback in Session. */
-  runWith?(seed: number, options: RunOptions): Promise<(TypedArray | undefined)[]>;
+  /** Runs, then copies outputs over inputs on the device (feedback) and reads back only `read`. */
+  runWith(seed: number, options: RunOptions): Promise<(TypedArray | undefined)[]>;
   /** Reads the current value of graph input `index` back from the device. */
-  readInput?(index: number): Promise<TypedArray>;
+  readInput(index: number): Promise<TypedArray>;
   /** Frees all device memory; the executor cannot run afterwards. */
   destroy(): void;
+}
+
+/** The outputs a run reads back: all of them, or those `read` names (the others undefined). */
+export function selectOutputs<T>(outs: readonly T[], read: readonly number[] | undefined): (T | undefined)[] {
+  const wanted = read ? new Set(read) : undefined;
+  return outs.map((o, i) => (!wanted || wanted.has(i) ? o : undefined));
 }

@@ -4,7 +4,11 @@ import type { DType, TypedArray } from '../ir/dtype.js';
 
 export const PLAN_VERSION = 1;
 
+/** The targets a plan (and a package) can be built for. */
 export type Target = 'webgpu' | 'cuda' | 'cpu';
+
+/** What a plan says it was built for: a device target, or the reference interpreter (which has no kernels). */
+export type PlanTarget = Target | 'reference';
 
 /** A tensor's place: an arena and an offset in 4-byte words. */
 export interface TensorRef {
@@ -31,8 +35,8 @@ export interface PlanArena {
   readonly name: string;
   /** Size in 4-byte words. */
   readonly words: number;
-  /** inputs: graph inputs and constants (uploaded); scratch: kernel results. */
-  readonly role: 'inputs' | 'scratch';
+  /** inputs: graph inputs and constants (uploaded); scratch: kernel results; faults: index-check words (see PlanFaults). */
+  readonly role: 'inputs' | 'scratch' | 'faults';
 }
 
 export interface PlanBinding {
@@ -60,15 +64,36 @@ export interface PlanConstant {
 
 export type PlanStep = { readonly kind: 'dispatch'; readonly kernel: number };
 
+/** One checked `take`: what the IndexError names when one of its indices is out of range. */
+export interface PlanFaultSite {
+  readonly op: string;
+  readonly axis: number;
+  /** The size of the indexed axis: valid indices are 0 .. bound - 1. */
+  readonly bound: number;
+  /** The indexed tensor, e.g. `f32[5,3]`. */
+  readonly tensor: string;
+}
+
+/**
+ * Device index checks: kernels write a flag and the index into arena `arena` (two i32 words per site)
+ * when an index is out of range, and the runtime turns that into an IndexError after the run.
+ */
+export interface PlanFaults {
+  readonly arena: number;
+  readonly sites: readonly PlanFaultSite[];
+}
+
 export interface ExecutionPlan {
   readonly version: number;
-  readonly target: Target;
+  readonly target: PlanTarget;
   readonly arenas: readonly PlanArena[];
   readonly inputs: readonly PlanTensor[];
   readonly constants: readonly PlanConstant[];
   readonly outputs: readonly PlanTensor[];
   readonly kernels: readonly PlanKernel[];
   readonly steps: readonly PlanStep[];
+  /** Index checks; absent when no kernel checks indices. */
+  readonly faults?: PlanFaults;
 }
 
 /** A readable summary: arenas, I/O, and one line per dispatch. */

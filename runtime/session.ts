@@ -71,19 +71,12 @@ export class Session {
   private async runOnDevice(seed: number, options: RunOptions): Promise<(TypedArray | undefined)[]> {
     const ex = this.executor;
     if (!options.feedback?.length && !options.read) return ex.run(seed);
-    if (ex.runWith) return ex.runWith(seed, options);
-    // Fallback for executors without on-device feedback: read everything, write the state back.
-    const outs = await ex.run(seed);
-    for (const [o, i] of options.feedback ?? []) ex.write(i, outs[o]!);
-    const read = options.read ? new Set(options.read) : undefined;
-    return outs.map((o, i) => (!read || read.has(i) ? o : undefined));
+    return ex.runWith(seed, options);
   }
 
   /** The current device value of input `index`, in the caller's dtype. */
   async readInput(index: number): Promise<TypedArray> {
-    const ex = this.executor;
-    if (!ex.readInput) throw new BackendError(`the ${ex.target} runtime cannot read inputs back`);
-    const data = await ex.readInput(index);
+    const data = await this.executor.readInput(index);
     const want = this.inputs[index]!.dtype;
     return dtypeOfArray(data) === want ? data : convertArray(data, want);
   }

@@ -49,13 +49,14 @@ export async function benchCommand(dir: string, flags: BenchFlags, io: CliIO): P
     }
     const sorted = [...times].sort((a, b) => a - b);
     const mean = times.reduce((a, b) => a + b, 0) / times.length;
-    const stats = { package: dir, module: ens.manifest.model.module, members: ens.manifest.model.members, target: ens.target, device: ens.device, loadMs, runs: flags.runs, meanMs: mean, medianMs: percentile(sorted, 0.5), p90Ms: percentile(sorted, 0.9), minMs: sorted[0]! };
+    const stats = { package: dir, module: ens.manifest.model.module, members: ens.manifest.model.members, target: ens.target, device: ens.device, targetReport: ens.targetReport, loadMs, runs: flags.runs, meanMs: mean, medianMs: percentile(sorted, 0.5), p90Ms: percentile(sorted, 0.9), minMs: sorted[0]! };
     if (flags.json) {
       io.stdout(`${JSON.stringify(stats)}\n`);
       return;
     }
     io.stdout(
       `${stats.module} x ${stats.members} on ${stats.target} (${stats.device})\n` +
+        ens.targetReport.filter((t) => !t.ok).map((t) => `  skipped ${t.slot}: ${t.reason}\n`).join('') +
         `  load    ${loadMs.toFixed(1)} ms (files checked, kernels compiled, weights uploaded)\n` +
         `  run     median ${stats.medianMs.toFixed(2)} ms, mean ${mean.toFixed(2)} ms, p90 ${stats.p90Ms.toFixed(2)} ms, min ${stats.minMs.toFixed(2)} ms over ${flags.runs} runs (${flags.warmup} warm-up)\n` +
         `  rate    ${(1000 / stats.medianMs).toFixed(1)} ensemble forwards/s (${((1000 * stats.members) / stats.medianMs).toFixed(1)} member forwards/s)\n`,

@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ModelFileInfo, ModuleDecl, ParamDecl } from '../../compiler/frontend/analyze.js';
 import type { MemberSource } from '../../compiler/package/members.js';
-import { aotTargetNames } from '../../compiler/package/targets.js';
+import { aotTargetNames } from '../../compiler/targets/registry.js';
 import type { InputDecl } from '../../compiler/package/trace-ensemble.js';
 import { TraceError } from '../../ir/errors.js';
 import type { Target } from '../../runtime/plan.js';
@@ -139,7 +139,7 @@ export async function buildCommand(file: string, flags: BuildFlags, io: CliIO): 
   const [{ analyzeModelFile, fmtProblem, problemsFor }, { importModuleClass }, { buildPackage }] = await Promise.all([
     import('../../compiler/frontend/analyze.js'),
     import('../../compiler/frontend/import-model.js'),
-    import('../../compiler/package/build.js'),
+    import('../../compiler/package/build-package.js'),
   ]);
   const info = analyzeModelFile(file);
   if (!flags.quiet) io.stderr(`  ✓ check   ${info.files.length} file${info.files.length === 1 ? '' : 's'} read, ${info.modules.length} exported module${info.modules.length === 1 ? '' : 's'}  (${(performance.now() - t0).toFixed(0)} ms)\n`);

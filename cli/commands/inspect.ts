@@ -6,8 +6,9 @@ import { analyzeModelFile, fmtProblem, problemsFor, type ModuleDecl, type Proble
 import { importModuleClass } from '../../compiler/frontend/import-model.js';
 import { withInitSeed } from '../../compiler/nn/init.js';
 import type { Module } from '../../compiler/nn/module.js';
+import { autoSteps } from '../../runtime/package/executors.js';
 import { TraceError } from '../../ir/errors.js';
-import { describePlan, type ExecutionPlan } from '../../runtime/plan.js';
+import { describePlan, type ExecutionPlan, type Target } from '../../runtime/plan.js';
 import { validateManifest } from '../../runtime/package/validate.js';
 import type { CliIO } from '../main.js';
 import { UsageError } from '../usage.js';
@@ -74,6 +75,8 @@ function inspectPackage(dir: string, io: CliIO): void {
       `  outputs: ${m.outputs.map((o) => `${o.name}: ${o.dtype}[${o.shape.join(',')}]`).join(', ')}\n` +
       `  weights: ${m.parameters.length} tensors, ${(m.weights.bytes / 2 ** 20).toFixed(2)} MiB, sha256 ${m.weights.sha256}\n`,
   );
+  const built = Object.keys(m.targets) as Target[];
+  io.stdout(`  auto:    tries ${autoSteps(built, {}).map((s) => s.slot).join(', then ')} (the first that starts here runs; vmapc bench shows why the others were skipped)\n`);
   for (const sec of Object.values(m.targets)) {
     // describePlan reads names, shapes and dispatch sizes only: the sources and constants stay in their files.
     const plan: ExecutionPlan = { ...sec.plan, kernels: sec.plan.kernels.map((k) => ({ ...k, source: '' })), constants: [] };

@@ -4,8 +4,10 @@ import { BackendError } from '../../ir/errors.js';
 import type { Node, NodeOf } from '../../ir/node.js';
 import { OP_KIND } from '../../ir/op.js';
 import { contiguousStrides, fmtShape } from '../../ir/shape.js';
+import { fmtType } from '../../ir/print.js';
+import type { PlanFaultSite } from '../../runtime/plan.js';
 import {
-  add, and, arith, cast, cmp, exprKey, f32, lit, mul, ravel, select, sub, TRUE, unravel, vr,
+  add, and, arith, cast, clampIndex, cmp, exprKey, f32, lit, mul, ravel, select, sub, TRUE, unravel, vr, windowPositions,
   type Expr, type Scalar, type Stmt,
 } from './kernel-ir.js';
 
@@ -21,7 +23,13 @@ export function scalarOf(node: Pick<Node, 'dtype' | 'shape'>): Scalar {
   throw new BackendError(`${node.dtype} tensors (${node.dtype}${fmtShape(node.shape)}) cannot be compiled for a device; use f32 (or i32 for indices)`);
 }
 
-const clampIdx = (e: Expr, size: number): Expr => arith('max', arith('min', e, lit(size - 1)), lit(0));
+/** Where an emitter reports out-of-range indices: a binding, and a site registry giving each check its words. */
+export interface IndexChecks {
+  readonly buf: string;
+  add(site: PlanFaultSite): number;
+}
+
+const clampIdx = clampIndex;
 
 /**
  * Emits expressions for nodes of one kernel. Materialized nodes are loads from their slots; nodes bound
@@ -33,8 +41,14 @@ export class Emitter {
   private memos: Map<string, Expr>[] = [new Map()];
   private fixed = new Map<number, Expr>();
   private counter = 0;
+  private sites = new Map<number, number>();
 
-  constructor(private readonly slots: ReadonlyMap<number, Slot>, private readonly prefix = 'v') {}
+  constructor(private readonly slots: ReadonlyMap<number, Slot>, private readonly prefix = 'v', private readonly checks?: IndexChecks) {}
+
+  /** Whether the kernel checks indices (then it binds the faults arena). */
+  get checked(): boolean {
+    return this.sites.size > 0;
+  }
 
   /** A fresh variable name. */
   fresh(base = this.prefix): string {
@@ -226,9 +240,27 @@ export class Emitter {
     const [x, ids] = node.inputs as [Node, Node];
     const a = node.params.axis;
     const r = ids.shape.length;
-    // Out-of-range indices cannot throw inside a kernel; they are clamped (the CPU reference reports them).
-    const i = clampIdx(cast(this.at(ids, idx.slice(a, a + r)), 'i32'), x.shape[a]!);
-    return this.at(x, [...idx.slice(0, a), i, ...idx.slice(a + r)]);
+    const len = x.shape[a]!;
+    const raw = cast(this.at(ids, idx.slice(a, a + r)), 'i32');
+    // A kernel cannot throw: an out-of-range index sets its site's flag (the runtime raises an IndexError
+    // after the run) and reads a clamped element meanwhile.
+    if (this.checks) {
+      let word = this.sites.get(node.id);
+      if (word === undefined) this.sites.set(node.id, (word = this.checks.add({ op: 'take', axis: a, bound: len, tensor: fmtType(x.dtype, x.shape) })));
+      let i = raw;
+      if (raw.k !== 'var' && raw.k !== 'lit') {
+        const name = this.fresh('ix');
+        this.push({ k: 'decl', name, t: 'i32', init: raw, mutable: false });
+        i = vr(name, 'i32');
+      }
+      const bad: Expr = { k: 'logic', op: '||', a: cmp('<', i, lit(0)), b: cmp('>=', i, lit(len)), t: 'bool' };
+      this.push({ k: 'if', c: bad, then: [
+        { k: 'store', buf: this.checks.buf, index: lit(word), e: lit(1) },
+        { k: 'store', buf: this.checks.buf, index: lit(word + 1), e: i },
+      ] });
+      return this.at(x, [...idx.slice(0, a), clampIdx(i, len), ...idx.slice(a + r)]);
+    }
+    return this.at(x, [...idx.slice(0, a), clampIdx(raw, len), ...idx.slice(a + r)]);
   }
 
   private pool(node: NodeOf<'max_pool'> | NodeOf<'avg_pool'>, idx: readonly Expr[]): Expr {
@@ -244,12 +276,7 @@ export class Emitter {
     if (!isMax) this.push({ k: 'decl', name: count, t: 'f32', init: f32(0), mutable: true });
     const vars = p.kernel.map(() => this.fresh('kk'));
     const inner = this.scoped(() => {
-      let inside: Expr = TRUE;
-      const pos = vars.map((v, a) => {
-        const e = add(sub(mul(idx[lead.length + a]!, lit(p.stride[a]!)), lit(p.padding[a]!)), vr(v));
-        inside = and(inside, and(cmp('>=', e, lit(0)), cmp('<', e, lit(inSp[a]!))));
-        return clampIdx(e, inSp[a]!);
-      });
+      const { pos, inside } = windowPositions(idx.slice(lead.length), vars.map((v) => vr(v)), p, inSp);
       const body = this.scoped(() => {
         const v = this.at(x, [...lead, ...pos]);
         if (isMax) {

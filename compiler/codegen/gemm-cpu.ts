@@ -4,16 +4,17 @@ import { BackendError } from '../../ir/errors.js';
 import type { Node } from '../../ir/node.js';
 import { numelOf } from '../../ir/shape.js';
 import type { FusedGroup } from '../passes/fuse.js';
-import { Emitter } from './emit.js';
+import type { Emitter } from './emit.js';
 import { anchorChain, emitEpilogue } from './epilogue.js';
-import { emitMicro, microCols, type CpuKernel, type MicroCall, type MicroKind, type Ptr } from './gemm-micro.js';
+import { emitMicro, microCols } from './gemm-micro.js';
 import {
-  add, and, arith, cmp, div, f32, lit, mod, mul, ravel, select, sub, unravel, vr,
-  type Expr, type SharedArray,
+  add, arith, clampIndex, cmp, div, f32, lit, mod, mul, ravel, select, sub, unravel, vr, windowPositions,
+  type Expr, type Kernel, type MicroKind, type Ptr, type SharedArray,
 } from './kernel-ir.js';
-import { cpuKernel, serialLoop, taskLoop, type CpuCodegen } from './lower-cpu.js';
-import { bindGroup, storeOut, type GpuLowering } from './lower-gpu.js';
+import { bindGroup, emitterFor, matmulDims, storeOut } from './lower-common.js';
+import { cpuKernel, serialLoop, taskLoop, type CpuCodegen } from './loops-cpu.js';
 import { stridedView } from './strided.js';
+import type { LowerContext } from './target-spec.js';
 
 /** A GEMM as the tuner sees it: sizes and which operand layouts allow direct (unpacked) micro-kernels. */
 export interface GemmProblem {
@@ -90,14 +91,13 @@ interface Task {
 
 const ptr = (buf: string, index: Expr): Ptr => ({ buf, index });
 
-function lowerGemm(group: FusedGroup, low: GpuLowering, cg: CpuCodegen, ops: Operands, hint: { nt: boolean; nnDirect: boolean; aDirect: boolean }): CpuKernel {
-  const { bindings, slots } = bindGroup(group, low);
+function lowerGemm(group: FusedGroup, low: LowerContext, cg: CpuCodegen, ops: Operands, hint: { nt: boolean; nnDirect: boolean; aDirect: boolean }): Kernel {
+  const { em, bindings } = emitterFor(group, low);
   const problem: GemmProblem = { batch: ops.batch, m: ops.m, n: ops.n, k: ops.k, ...hint };
   const tiles = cg.tiles(problem);
   const micro = tiles.micro === 'nt' && !hint.nt ? 'nn' : tiles.micro;
   if (tiles.mb % tiles.mr !== 0 && tiles.mb < ops.m) throw new BackendError(`GEMM tiles: mb ${tiles.mb} is not a multiple of mr ${tiles.mr}`);
   const shape = { kind: micro, mr: tiles.mr, nr: tiles.nr, vlen: cg.vlen };
-  const calls = new Map<string, MicroCall>();
   const NR = microCols(shape);
   const MB = Math.min(tiles.mb, Math.ceil(ops.m / tiles.mr) * tiles.mr);
   const KC = Math.max(1, Math.min(tiles.kc, ops.k));
@@ -110,9 +110,7 @@ function lowerGemm(group: FusedGroup, low: GpuLowering, cg: CpuCodegen, ops: Ope
   const shared: SharedArray[] = [{ name: 'acc', t: 'f32', size: MB * NC }];
   if (micro === 'nn') shared.push({ name: 'bpack', t: 'f32', size: KC * NR });
   if (packA) shared.push({ name: 'apack', t: 'f32', size: MB * KC });
-  const em = new Emitter(new Map(slots), 'v');
   const chain = anchorChain(group);
-  const clampI = (e: Expr, size: number): Expr => arith('max', arith('min', e, lit(size - 1)), lit(0));
   const rowsLeft = (m1: Expr): Expr => arith('min', lit(tiles.mr), sub(vr('mb'), m1));
 
   taskLoop(em, ops.batch * mBlocks, (t) => {
@@ -136,7 +134,7 @@ function lowerGemm(group: FusedGroup, low: GpuLowering, cg: CpuCodegen, ops: Ope
           const accAt = (m1: Expr): Ptr => ptr('acc', add(mul(m1, lit(NC)), sub(n0, nc0)));
           if (micro === 'nt') {
             const a = task.aMem!, bm = task.bMem!;
-            serialLoop(em, lit(0), vr('mb'), (m1) => emitMicro(em, calls, {
+            serialLoop(em, lit(0), vr('mb'), (m1) => emitMicro(em, {
               shape, acc: accAt(m1), ldacc: NC,
               a: ptr(a.buf, add(a.off, add(mul(add(vr('m0'), m1), lit(a.lda)), k0))), lda: lit(a.lda), ak: lit(1),
               b: ptr(bm.buf, add(bm.off, add(mul(n0, lit(bm.sn)), k0))), ldb: lit(bm.sn),
@@ -151,13 +149,13 @@ function lowerGemm(group: FusedGroup, low: GpuLowering, cg: CpuCodegen, ops: Ope
               const a = packA
                 ? { a: ptr('apack', mul(m1, lit(KC))), lda: lit(KC), ak: lit(1) }
                 : { a: ptr(am.buf, add(am.off, add(mul(add(vr('m0'), m1), lit(am.lda)), mul(k0, lit(am.ak))))), lda: lit(am.lda), ak: lit(am.ak) };
-              emitMicro(em, calls, { shape, acc: accAt(m1), ldacc: NC, ...a, b: bArg, ldb: lit(ldb), kc, mr: rowsLeft(m1), nr: lit(NR) });
+              emitMicro(em, { shape, acc: accAt(m1), ldacc: NC, ...a, b: bArg, ldb: lit(ldb), kc, mr: rowsLeft(m1), nr: lit(NR) });
             }, 'm1', tiles.mr);
           };
           const pack = (): void => {
             serialLoop(em, lit(0), kc, (kk) => serialLoop(em, lit(0), lit(NR), (j) => {
               const n = add(n0, j);
-              const v = task.b(add(k0, kk), clampI(n, ops.n));
+              const v = task.b(add(k0, kk), clampIndex(n, ops.n));
               em.push({ k: 'store', buf: 'bpack', index: add(mul(kk, lit(NR)), j), e: select(cmp('<', n, lit(ops.n)), v, f32(0)) });
             }, 'j'), 'kk');
             callNn(ptr('bpack', lit(0)), NR);
@@ -192,7 +190,7 @@ function lowerGemm(group: FusedGroup, low: GpuLowering, cg: CpuCodegen, ops: Ope
       }, 'j'), 'i');
     }, 'nc', NC);
   });
-  return { ...cpuKernel(low, { bindings, shared, body: em.statements }), micro: calls };
+  return cpuKernel(low, em, bindings, shared);
 }
 
 /** Offset of batch index b (unravelled over batchShape) in a strided view. */
@@ -200,14 +198,11 @@ function batchOffset(bIdx: readonly Expr[], strides: readonly number[]): Expr {
   return bIdx.reduce((acc: Expr, e, i) => add(acc, mul(e, lit(strides[i]!))), lit(0));
 }
 
-export function lowerMatmulCpu(group: FusedGroup, low: GpuLowering, cg: CpuCodegen): CpuKernel {
-  const mm = group.anchor!;
-  if (mm.op !== 'matmul') throw new BackendError('lowerMatmulCpu: anchor is not a matmul');
+/** A batched matmul with its epilogue as a CPU GEMM (nt or nn micro-kernels, packed where needed). */
+export function lowerMatmulCpu(group: FusedGroup, low: LowerContext, cg: CpuCodegen): Kernel {
   const { slots } = bindGroup(group, low);
-  const [A, B] = mm.inputs as [Node, Node];
-  const r = mm.shape.length;
-  const M = A.shape[r - 2]!, K = A.shape[r - 1]!, N = B.shape[r - 1]!;
-  const batchShape = mm.shape.slice(0, r - 2);
+  const { A, B, M, K, N, batchShape } = matmulDims(group, 'lowerMatmulCpu');
+  const r = group.anchor!.shape.length;
   const va = stridedView(A, slots), vb = stridedView(B, slots);
   const hint = {
     nt: !!va && !!vb && va.strides[r - 1] === 1 && vb.strides[r - 2] === 1,
@@ -236,7 +231,7 @@ export function lowerMatmulCpu(group: FusedGroup, low: GpuLowering, cg: CpuCodeg
 }
 
 /** Conv as implicit GEMM per (image, group): W_g [og, cg*taps] times im2col [cg*taps, out positions]. */
-export function lowerConvCpu(group: FusedGroup, low: GpuLowering, cg: CpuCodegen): CpuKernel {
+export function lowerConvCpu(group: FusedGroup, low: LowerContext, cg: CpuCodegen): Kernel {
   const conv = group.anchor!;
   if (conv.op !== 'conv') throw new BackendError('lowerConvCpu: anchor is not a conv');
   const { slots } = bindGroup(group, low);
@@ -270,13 +265,7 @@ export function lowerConvCpu(group: FusedGroup, low: GpuLowering, cg: CpuCodegen
         },
         b: (k, n) => {
           const { ci, t } = split(k);
-          const o = unravel(n, outSp);
-          let inside: Expr = lit(1, 'bool');
-          const pos = o.map((oi, a) => {
-            const p = add(sub(mul(oi, lit(stride[a]!)), lit(padding[a]!)), mul(t[a]!, lit(dilation[a]!)));
-            inside = and(inside, and(cmp('>=', p, lit(0)), cmp('<', p, lit(inSp[a]!))));
-            return arith('max', arith('min', p, lit(inSp[a]! - 1)), lit(0));
-          });
+          const { pos, inside } = windowPositions(unravel(n, outSp), t, { stride, padding, dilation }, inSp);
           return select(inside, em.at(x, [img, add(mul(g, lit(cgC)), ci), ...pos]), f32(0));
         },
         ...(vw && dense ? { aMem: { buf: vw.buf, off: add(lit(vw.offset), mul(mul(g, lit(og)), lit(vw.strides[0]!))), lda: vw.strides[0]!, ak: 1 } } : {}),

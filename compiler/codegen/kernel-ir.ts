@@ -36,13 +36,83 @@ export type Stmt =
   | { readonly k: 'if'; readonly c: Expr; readonly then: Stmt[]; readonly else?: Stmt[] }
   | { readonly k: 'barrier' }
   | { readonly k: 'return' }
-  | { readonly k: 'comment'; readonly text: string };
+  | { readonly k: 'comment'; readonly text: string }
+  /** A call of a register-blocked GEMM routine (C); `loop` computes the same in plain statements. */
+  | { readonly k: 'micro'; readonly call: MicroCall; readonly loop: Stmt }
+  /** A tensor-core k-step (CUDA mma.sync); `loop` computes the same in plain FP32 statements. */
+  | { readonly k: 'mma'; readonly step: MmaStep; readonly loop: Stmt };
+
+/**
+ * Register-blocked GEMM micro-kernels (the CPU target):
+ * - nn: B rows are contiguous along n (NR = nr vectors); A elements are broadcast (any strides).
+ * - nt: A and B are both contiguous along k (x @ W^T): vectors run along k, lane sums at the end.
+ */
+export type MicroKind = 'nn' | 'nt';
+
+/** The tile a micro-kernel computes; one routine per shape is generated into the C. */
+export interface MicroShape {
+  readonly kind: MicroKind;
+  readonly mr: number;
+  /** nn: vectors per row (NR = nr * vlen); nt: columns. */
+  readonly nr: number;
+  readonly vlen: number;
+}
+
+/** An address: element `index` of a binding or shared array. */
+export interface Ptr {
+  readonly buf: string;
+  readonly index: Expr;
+}
+
+/** One micro-kernel call: tile `acc` (row stride ldacc) += A (mr rows) x B over kc. */
+export interface MicroCall {
+  readonly shape: MicroShape;
+  readonly acc: Ptr;
+  /** Row stride of the accumulator block, in floats. */
+  readonly ldacc: number;
+  readonly a: Ptr;
+  readonly lda: Expr;
+  /** nn only: A's k stride (nt reads A contiguously along k). */
+  readonly ak: Expr;
+  readonly b: Ptr;
+  /** nn: B's k stride (n is contiguous); nt: B's n stride (k is contiguous). */
+  readonly ldb: Expr;
+  readonly kc: Expr;
+  readonly mr: Expr;
+  /** nt only: valid columns (the rest repeat the last). */
+  readonly nr: Expr;
+}
+
+/** One k8 step of TF32 tensor-core work over shared-memory tiles (mma.sync m16n8k8). */
+export interface MmaStep {
+  readonly aBuf: string;
+  readonly bBuf: string;
+  /** a[mi] = shared indices of the A fragment registers a0..a3 (rows g, g+8; columns t, t+4). */
+  readonly a: readonly (readonly [Expr, Expr, Expr, Expr])[];
+  /** b[ni] = shared indices of the B fragment registers b0, b1 (rows t, t+4; column g). */
+  readonly b: readonly (readonly [Expr, Expr])[];
+  /** acc[mi][ni] = accumulators c0..c3 at (g, 2t), (g, 2t+1), (g+8, 2t), (g+8, 2t+1). */
+  readonly acc: readonly (readonly (readonly [string, string, string, string])[])[];
+}
 
 /** A storage binding of a kernel: an arena of the execution plan. */
 export interface Binding {
   readonly name: string;
   readonly arena: string;
   readonly access: 'read' | 'read_write';
+}
+
+/** Whether any statement (nested too) satisfies `pred`. */
+export function someStmt(list: readonly Stmt[], pred: (s: Stmt) => boolean): boolean {
+  return list.some((s) => {
+    if (pred(s)) return true;
+    switch (s.k) {
+      case 'for': return someStmt(s.body, pred);
+      case 'if': return someStmt(s.then, pred) || someStmt(s.else ?? [], pred);
+      case 'micro': case 'mma': return someStmt([s.loop], pred);
+      default: return false;
+    }
+  });
 }
 
 /** Workgroup (shared) memory of a GPU kernel. */
@@ -137,6 +207,25 @@ export function cast(a: Expr, t: Scalar): Expr {
   if (a.t === t) return a;
   if (isLit(a) && t !== 'bool') return lit(t === 'f32' ? a.v : Math.trunc(a.v), t);
   return { k: 'cast', a, t };
+}
+
+/** e clamped to [0, size - 1]: a read that stays in bounds (its value is masked when it was outside). */
+export function clampIndex(e: Expr, size: number): Expr {
+  return arith('max', arith('min', e, lit(size - 1)), lit(0));
+}
+
+/**
+ * A sliding window's input positions along each spatial axis (out * stride - padding + tap * dilation),
+ * clamped into the input, and whether all of them were inside it.
+ */
+export function windowPositions(out: readonly Expr[], taps: readonly Expr[], p: { stride: readonly number[]; padding: readonly number[]; dilation?: readonly number[] }, inSize: readonly number[]): { pos: Expr[]; inside: Expr } {
+  let inside: Expr = lit(1, 'bool');
+  const pos = out.map((o, a) => {
+    const e = add(sub(mul(o, lit(p.stride[a]!)), lit(p.padding[a]!)), mul(taps[a]!, lit(p.dilation?.[a] ?? 1)));
+    inside = and(inside, and(cmp('>=', e, lit(0)), cmp('<', e, lit(inSize[a]!))));
+    return clampIndex(e, inSize[a]!);
+  });
+  return { pos, inside };
 }
 
 export const sum = (terms: readonly Expr[]): Expr => terms.reduce((acc, e) => add(acc, e), lit(0));

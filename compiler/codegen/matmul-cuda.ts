@@ -2,45 +2,18 @@
 
 import { BackendError } from '../../ir/errors.js';
 import type { Node } from '../../ir/node.js';
-import { numelOf } from '../../ir/shape.js';
 import type { FusedGroup } from '../passes/fuse.js';
-import { Emitter } from './emit.js';
-import { anchorChain, emitEpilogue } from './epilogue.js';
+import { anchorChain } from './epilogue.js';
 import {
-  add, and, arith, cmp, div, f32, lit, mod, mul, select, special, unravel, vr,
-  type Expr, type Kernel, type Stmt,
+  add, div, f32, lit, mod, mul, special, unravel, vr,
+  type Expr, type Kernel, type MmaStep, type Stmt,
 } from './kernel-ir.js';
-import { bindGroup, storeOut, type GpuLowering } from './lower-gpu.js';
+import { emitterFor, kernelOf, matmulDims, stageElement, storeTileElement } from './lower-common.js';
+import type { LowerContext } from './target-spec.js';
 
 /** Block tile, k tile and the warp grid: 2 x 2 warps, each 32 x 32 = 2 m16 fragments x 4 n8 fragments. */
 export const MMA_TILE = { BM: 64, BN: 64, BK: 32, WARPS_M: 2, WARPS_N: 2, FRAG_M: 2, FRAG_N: 4 } as const;
 const THREADS = 32 * MMA_TILE.WARPS_M * MMA_TILE.WARPS_N;
-
-/**
- * One k8 step of tensor-core work, as the renderer needs it. The kernel body holds the same step as an
- * ordinary FP32 loop over `loop` (reading the same shared-memory words into the same accumulators), so the
- * body alone is a correct exact kernel; a renderer that knows mma prints the loop with tensor cores instead.
- */
-export interface MmaStep {
-  /** The loop variable of the k8 loop this step replaces. */
-  readonly loop: string;
-  readonly aBuf: string;
-  readonly bBuf: string;
-  /** a[mi] = shared indices of the A fragment registers a0..a3 (rows g, g+8; columns t, t+4). */
-  readonly a: readonly (readonly [Expr, Expr, Expr, Expr])[];
-  /** b[ni] = shared indices of the B fragment registers b0, b1 (rows t, t+4; column g). */
-  readonly b: readonly (readonly [Expr, Expr])[];
-  /** acc[mi][ni] = accumulators c0..c3 at (g, 2t), (g, 2t+1), (g+8, 2t), (g+8, 2t+1). */
-  readonly acc: readonly (readonly (readonly [string, string, string, string])[])[];
-}
-
-export interface MmaKernel extends Kernel {
-  readonly mma: MmaStep;
-}
-
-export function isMmaKernel(k: Kernel): k is MmaKernel {
-  return (k as Partial<MmaKernel>).mma !== undefined;
-}
 
 /** Whether the tensor-core tiling pays for this matmul: every dim at least one fragment. */
 export function mmaFits(group: FusedGroup): boolean {
@@ -89,23 +62,21 @@ function tileLayout(rows: number, cols: number, rowMajor: boolean, pad: number):
   return { size: cols * stride, index: (r, c) => add(mul(c, lit(stride)), r), stage: (l) => [mod(l, lit(rows)), div(l, lit(rows))] };
 }
 
-export function lowerMatmulTf32(group: FusedGroup, low: GpuLowering): MmaKernel {
-  const mm = group.anchor!;
-  if (mm.op !== 'matmul') throw new BackendError('lowerMatmulTf32: anchor is not a matmul');
+/**
+ * The tensor-core matmul: each k8 step is an `mma` statement whose `loop` is the same step in plain FP32
+ * (reading the same shared-memory words into the same accumulators), so a renderer without tensor cores
+ * prints a correct exact kernel.
+ */
+export function lowerMatmulTf32(group: FusedGroup, low: LowerContext): Kernel {
   const { BM, BN, BK, WARPS_N, FRAG_M, FRAG_N } = MMA_TILE;
-  const { bindings, slots } = bindGroup(group, low);
-  const [A, B] = mm.inputs as [Node, Node];
-  const r = mm.shape.length;
-  const M = A.shape[r - 2]!, K = A.shape[r - 1]!, N = B.shape[r - 1]!;
-  const batchShape = mm.shape.slice(0, r - 2);
-  const batch = numelOf(batchShape);
+  const { em, bindings } = emitterFor(group, low);
+  const { A, B, M, K, N, batchShape, batch } = matmulDims(group, 'lowerMatmulTf32');
   if (batch > low.maxWorkgroupsPerDim) throw new BackendError(`matmul batch ${batch} exceeds ${low.maxWorkgroupsPerDim} blocks on z; use chunkSize`);
   // A is staged as an m x k tile, B as a k x n tile (see tileLayout for the orientation and padding).
   const aRowMajor = !transposedInMemory(A), bRowMajor = !transposedInMemory(B);
   const aTile = tileLayout(BM, BK, aRowMajor, aRowMajor ? 4 : 8);
   const bTile = tileLayout(BK, BN, bRowMajor, bRowMajor ? 8 : 4);
 
-  const em = new Emitter(slots);
   const decl = (name: string, init: Expr): void => em.push({ k: 'decl', name, t: 'i32', init, mutable: false });
   decl('tid', special('lid.x'));
   decl('lane', mod(vr('tid'), lit(32)));
@@ -122,7 +93,6 @@ export function lowerMatmulTf32(group: FusedGroup, low: GpuLowering): MmaKernel 
   for (let mi = 0; mi < FRAG_M; mi++) for (let ni = 0; ni < FRAG_N; ni++) for (let q = 0; q < 4; q++) em.push({ k: 'decl', name: acc(mi, ni, q), t: 'f32', init: f32(0), mutable: true });
 
   const k0 = vr('k0');
-  const clamp = (e: Expr, size: number): Expr => arith('max', arith('min', e, lit(size - 1)), lit(0));
   const g = vr('g'), t4 = vr('t4'), ks = vr('ks');
   // Fragment coordinates inside the block tile (PTX ISA, mma.m16n8k8 with .tf32).
   const fragRow = (mi: number, half: number): Expr => add(vr('wm'), add(g, lit(mi * 16 + half * 8)));
@@ -132,15 +102,11 @@ export function lowerMatmulTf32(group: FusedGroup, low: GpuLowering): MmaKernel 
   const tileLoop = em.scoped(() => {
     for (let e = 0; e < (BM * BK) / THREADS; e++) {
       const [row, kk] = aTile.stage(add(vr('tid'), lit(THREADS * e)));
-      const m = add(vr('m0'), row), k = add(k0, kk);
-      const v = em.at(A, [...bIdx, clamp(m, M), clamp(k, K)]);
-      em.push({ k: 'store', buf: 'As', index: aTile.index(row, kk), e: select(and(cmp('<', m, lit(M)), cmp('<', k, lit(K))), v, f32(0)) });
+      stageElement(em, 'As', aTile.index(row, kk), [add(vr('m0'), row), add(k0, kk)], [M, K], (m, k) => em.at(A, [...bIdx, m, k]));
     }
     for (let e = 0; e < (BK * BN) / THREADS; e++) {
       const [kk, col] = bTile.stage(add(vr('tid'), lit(THREADS * e)));
-      const k = add(k0, kk), n = add(vr('n0'), col);
-      const v = em.at(B, [...bIdx, clamp(k, K), clamp(n, N)]);
-      em.push({ k: 'store', buf: 'Bs', index: bTile.index(kk, col), e: select(and(cmp('<', k, lit(K)), cmp('<', n, lit(N))), v, f32(0)) });
+      stageElement(em, 'Bs', bTile.index(kk, col), [add(k0, kk), add(vr('n0'), col)], [K, N], (k, n) => em.at(B, [...bIdx, k, n]));
     }
     em.push({ k: 'barrier' });
     // The k8 step in plain FP32: what the mma computes, element by element (the renderer may replace it).
@@ -157,7 +123,18 @@ export function lowerMatmulTf32(group: FusedGroup, low: GpuLowering): MmaKernel 
         }
       }
     }
-    em.push({ k: 'for', v: 'ks', start: lit(0), end: lit(BK), step: lit(8), body: [{ k: 'for', v: 'k8', start: lit(0), end: lit(8), step: lit(1), body: step }] });
+    const mma: MmaStep = {
+      aBuf: 'As',
+      bBuf: 'Bs',
+      a: Array.from({ length: FRAG_M }, (_, mi) => [aAt(mi, 0, add(ks, t4)), aAt(mi, 1, add(ks, t4)), aAt(mi, 0, add(ks, add(t4, lit(4)))), aAt(mi, 1, add(ks, add(t4, lit(4))))] as const),
+      b: Array.from({ length: FRAG_N }, (_, ni) => {
+        const col = add(vr('wn'), add(g, lit(ni * 8)));
+        return [bTile.index(add(ks, t4), col), bTile.index(add(ks, add(t4, lit(4))), col)] as const;
+      }),
+      acc: Array.from({ length: FRAG_M }, (_, mi) => Array.from({ length: FRAG_N }, (_, ni) => [acc(mi, ni, 0), acc(mi, ni, 1), acc(mi, ni, 2), acc(mi, ni, 3)] as const)),
+    };
+    const plain: Stmt = { k: 'for', v: 'k8', start: lit(0), end: lit(8), step: lit(1), body: step };
+    em.push({ k: 'for', v: 'ks', start: lit(0), end: lit(BK), step: lit(8), body: [{ k: 'mma', step: mma, loop: plain }] });
     em.push({ k: 'barrier' });
   });
   em.push({ k: 'for', v: 'k0', start: lit(0), end: lit(K), step: lit(BK), body: tileLoop });
@@ -166,36 +143,15 @@ export function lowerMatmulTf32(group: FusedGroup, low: GpuLowering): MmaKernel 
   for (let mi = 0; mi < FRAG_M; mi++) {
     for (let ni = 0; ni < FRAG_N; ni++) {
       for (let q = 0; q < 4; q++) {
-        const m = add(vr('m0'), fragRow(mi, q >> 1));
-        const n = add(vr('n0'), fragCol(ni, q & 1));
-        const body = em.scoped(() => {
-          emitEpilogue(em, group, chain, vr(acc(mi, ni, q), 'f32'), [...bIdx, m, n], (flat, v) => em.push(storeOut(low, group, flat, v)));
-        });
-        em.push({ k: 'if', c: and(cmp('<', m, lit(M)), cmp('<', n, lit(N))), then: body });
+        const m = add(vr('m0'), fragRow(mi, q >> 1)), n = add(vr('n0'), fragCol(ni, q & 1));
+        storeTileElement(em, low, group, chain, vr(acc(mi, ni, q), 'f32'), { bIdx, m, n, M, N });
       }
     }
   }
-
-  const mma: MmaStep = {
-    loop: 'ks',
-    aBuf: 'As',
-    bBuf: 'Bs',
-    a: Array.from({ length: FRAG_M }, (_, mi) => [aAt(mi, 0, add(ks, t4)), aAt(mi, 1, add(ks, t4)), aAt(mi, 0, add(ks, add(t4, lit(4)))), aAt(mi, 1, add(ks, add(t4, lit(4))))] as const),
-    b: Array.from({ length: FRAG_N }, (_, ni) => {
-      const col = add(vr('wn'), add(g, lit(ni * 8)));
-      return [bTile.index(add(ks, t4), col), bTile.index(add(ks, add(t4, lit(4))), col)] as const;
-    }),
-    acc: Array.from({ length: FRAG_M }, (_, mi) => Array.from({ length: FRAG_N }, (_, ni) => [acc(mi, ni, 0), acc(mi, ni, 1), acc(mi, ni, 2), acc(mi, ni, 3)] as const)),
-  };
-  return {
-    name: low.name,
+  return kernelOf(low, em, bindings, {
     label: `${low.label} (tf32 mma)`,
-    usesSeed: JSON.stringify(em.statements).includes('"k":"rand"'),
-    bindings,
     shared: [{ name: 'As', t: 'f32', size: aTile.size }, { name: 'Bs', t: 'f32', size: bTile.size }],
     workgroupSize: [THREADS, 1, 1],
     dispatch: [Math.ceil(N / BN), Math.ceil(M / BM), batch],
-    body: em.statements,
-    mma,
-  };
+  });
 }

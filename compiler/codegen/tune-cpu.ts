@@ -1,14 +1,9 @@
-// Tile sizes per GEMM shape for the CPU target: a small timed search at compile time, cached on disk.
+// Tile sizes per GEMM shape for the CPU target: a small timed search; the target supplies the plan build, the timing run and the cache.
 
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
-import type { Graph } from '../../ir/node.js';
-import { hashOf, runProgram, type CpuOptions, type Toolchain } from '../../runtime/cpu-native/toolchain.js';
 import type { FusedGroup } from '../passes/fuse.js';
-import { buildPlan, type TargetSpec } from '../pipeline.js';
 import { defaultTiles, problemKey, rowsPerTask, type GemmChooser, type GemmProblem, type GemmTiles } from './gemm-cpu.js';
-import type { CpuCodegen } from './lower-cpu.js';
-import type { GpuLowering } from './lower-gpu.js';
+import type { CpuCodegen } from './loops-cpu.js';
+import type { LowerContext, TargetSpec } from './target-spec.js';
 
 /** GEMMs below this many flops run with the default tiles: measuring them would cost more than it saves. */
 export const TUNE_MIN_FLOPS = 16e6;
@@ -38,27 +33,35 @@ export function candidates(p: GemmProblem, vlen: number, threads: number): GemmT
 interface Found {
   readonly problem: GemmProblem;
   readonly group: FusedGroup;
-  readonly low: GpuLowering;
+  readonly low: LowerContext;
 }
 
-type CacheFile = Record<string, Record<string, GemmTiles>>;
-
-function readCache(file: string): CacheFile {
-  try {
-    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as CacheFile) : {};
-  } catch {
-    return {};
-  }
+/** What the tile search needs from its target: the machine, a plan build, a timing run and a cache. */
+export interface TuneHooks {
+  /** Floats per vector register of the machine. */
+  readonly vlen: number;
+  readonly threads: number;
+  /** The target's spec for given codegen settings. */
+  readonly specOf: (cg: CpuCodegen) => TargetSpec;
+  /** Builds the plan with `spec` (its kernels lowered); returns the arenas' sizes in words. */
+  readonly build: (spec: TargetSpec) => readonly number[];
+  /** Compiles and runs a C program; returns what it printed. */
+  readonly time: (program: string) => string;
+  /** Tiles measured before, by problem key (see problemKey). */
+  readonly cached: Readonly<Record<string, GemmTiles>>;
+  /** Keeps newly measured tiles for next time. */
+  readonly save: (entries: Readonly<Record<string, GemmTiles>>) => void;
 }
 
 /** Times every candidate of every problem in one program; returns the fastest tiles per problem. */
-function measure(tc: Toolchain, todo: readonly Found[], arenaWords: readonly number[], specOf: (cg: CpuCodegen) => TargetSpec, threads: number): GemmTiles[] {
+function measure(hooks: TuneHooks, todo: readonly Found[], arenaWords: readonly number[]): GemmTiles[] {
+  const { vlen, threads, specOf } = hooks;
   const kernels: { p: number; c: number; name: string; arenas: number[] }[] = [];
   const sources: string[] = [];
-  const cands = todo.map((f) => candidates(f.problem, tc.vlen, threads));
+  const cands = todo.map((f) => candidates(f.problem, vlen, threads));
   todo.forEach((f, p) => {
     cands[p]!.forEach((tiles, c) => {
-      const spec = specOf({ vlen: tc.vlen, tiles: () => tiles });
+      const spec = specOf({ vlen, tiles: () => tiles });
       const name = `tune_${p}_${c}`;
       const kernel = spec.lower(f.group, { ...f.low, name });
       sources.push(spec.render(kernel));
@@ -89,7 +92,7 @@ function measure(tc: Toolchain, todo: readonly Found[], arenaWords: readonly num
     '  return 0;',
     '}',
   ];
-  const out = runProgram(tc, [...sources, ...main].join('\n'), { OMP_WAIT_POLICY: process.env['OMP_WAIT_POLICY'] ?? 'passive' });
+  const out = hooks.time([...sources, ...main].join('\n'));
   const best = todo.map(() => ({ ns: Infinity, c: 0 }));
   for (const line of out.trim().split('\n')) {
     const [p, c, ns] = line.split(' ').map(Number) as [number, number, number];
@@ -99,41 +102,33 @@ function measure(tc: Toolchain, todo: readonly Found[], arenaWords: readonly num
 }
 
 /**
- * The tile chooser for a graph. Finds its GEMMs (a first, cheap plan build), looks each shape up in
- * the disk cache (keyed by CPU model, compiler, flags and threads), measures the missing ones, and
- * answers from the cache; shapes too small to be worth it, or `tune: false`, get the defaults.
+ * The tile chooser for a graph. Finds its GEMMs (a first, cheap plan build), looks each shape up in the
+ * cache, measures the missing ones, and answers from the cache; shapes too small to be worth it get the
+ * defaults.
  */
-export function tunedTiles(tc: Toolchain, graph: Graph, options: CpuOptions, specOf: (cg: CpuCodegen) => TargetSpec, threads: number): GemmChooser {
-  const fallback: GemmChooser = (p) => defaultTiles(p, tc.vlen, threads);
-  if (options.tune === false) return fallback;
+export function tunedTiles(hooks: TuneHooks): GemmChooser {
+  const fallback: GemmChooser = (p) => defaultTiles(p, hooks.vlen, hooks.threads);
   const found: Found[] = [];
   let last: GemmProblem | undefined;
-  const base = specOf({ vlen: tc.vlen, tiles: (p) => ((last = p), fallback(p)) });
+  const base = hooks.specOf({ vlen: hooks.vlen, tiles: (p) => ((last = p), fallback(p)) });
   const recording: TargetSpec = {
     ...base,
     lower: (group, low) => {
       last = undefined;
       const k = base.lower(group, low);
-      if (last) found.push({ problem: last, group, low });
+      if (last) found.push({ problem: last, group, low: { ...low, faults: undefined } });
       return k;
     },
     render: () => '',
   };
-  const built = buildPlan(graph, recording);
-  const file = path.join(tc.cacheDir, 'tiles.json');
-  const machine = hashOf(tc.cpuModel, tc.cc, tc.version, tc.flags.join(' '), String(threads), tc.openmp ? 'openmp' : 'pthreads');
-  const cache = readCache(file);
-  const entries = { ...(cache[machine] ?? {}) };
+  const arenaWords = hooks.build(recording);
+  const entries = { ...hooks.cached };
   const todo = found.filter((f, i) => flopsOf(f.problem) >= TUNE_MIN_FLOPS && !entries[problemKey(f.problem)] && found.findIndex((g) => problemKey(g.problem) === problemKey(f.problem)) === i);
   if (todo.length) {
-    const tiles = measure(tc, todo, built.plan.arenas.map((a) => a.words), specOf, threads);
-    todo.forEach((f, i) => (entries[problemKey(f.problem)] = tiles[i]!));
-    const fresh = readCache(file); // another process may have written meanwhile
-    fresh[machine] = { ...(fresh[machine] ?? {}), ...entries };
-    mkdirSync(tc.cacheDir, { recursive: true });
-    const tmp = `${file}.${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(fresh, null, 1));
-    renameSync(tmp, file);
+    const tiles = measure(hooks, todo, arenaWords);
+    const fresh: Record<string, GemmTiles> = {};
+    todo.forEach((f, i) => (fresh[problemKey(f.problem)] = entries[problemKey(f.problem)] = tiles[i]!));
+    hooks.save(fresh);
   }
   return (p) => entries[problemKey(p)] ?? fallback(p);
 }

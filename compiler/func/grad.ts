@@ -5,15 +5,17 @@ import { GradError } from '../../ir/errors.js';
 import type { Graph } from '../../ir/node.js';
 import { fmtType } from '../../ir/print.js';
 import { fmtShape, shapesEqual } from '../../ir/shape.js';
-import { gradPass } from '../passes/grad.js';
+import { gradPass } from '../passes/grad-pass.js';
 import { splitVjp } from '../passes/grad-split.js';
 import { Tensor } from '../trace/tensor.js';
-import { applyGraph, traceFunction, type TracedFunction } from '../trace/trace-fn.js';
-import { countLeaves, flatten, fmtTreeDef, unflatten, type TreeDef } from './pytree.js';
-import { changedLeaves, leafSlots, writeLeaves, type LeafWrite } from './write-back.js';
+import { applyGraph } from '../trace/trace-fn.js';
+import { countLeaves, flatten, fmtTreeDef, unflatten } from './pytree.js';
+import {
+  argLeafRanges, argnumLeaves, checkDifferentiable, fnName, normArgnums, splitAux, traceCall, type ArrayDef, type Argnums,
+} from './traced-call.js';
+import { leafSlots, writeLeaves } from './write-back.js';
 
-/** Which positional arguments grad differentiates: one index, or several (then a tuple of gradients). */
-export type Argnums = number | readonly number[];
+export type { Argnums };
 
 /** Options of grad, valueAndGrad and vjp, as torch.func's. */
 export interface GradOptions {
@@ -21,88 +23,6 @@ export interface GradOptions {
   readonly argnums?: Argnums;
   /** f returns [output, aux]; aux is returned alongside and not differentiated (torch's has_aux). */
   readonly hasAux?: boolean;
-}
-
-type ArrayDef = Extract<TreeDef, { kind: 'array' }>;
-
-const fnName = (fn: object): string => (fn as { name?: string }).name || '<anonymous>';
-
-/** A traced call of f on the tensor leaves of its arguments, with writes into argument records carried out. */
-interface TracedCall {
-  readonly traced: TracedFunction;
-  readonly argDef: ArrayDef;
-  readonly leaves: readonly unknown[];
-  readonly paths: readonly string[];
-  /** Leaf index (flatten order of the arguments) of each graph input, before the captures. */
-  readonly inputLeaves: readonly number[];
-  /** The result's structure: the output, or [output, aux]. */
-  readonly resultDef: TreeDef;
-  readonly nResult: number;
-  readonly writes: readonly number[];
-}
-
-function traceCall(label: string, f: (...args: never[]) => unknown, args: readonly unknown[], check: (result: unknown) => void): TracedCall {
-  const flat = flatten([...args]);
-  const inputLeaves = flat.leaves.map((l, i) => (l instanceof Tensor ? i : -1)).filter((i) => i >= 0);
-  const specs = inputLeaves.map((i) => {
-    const t = flat.leaves[i] as Tensor;
-    return { name: `arg.${flat.paths[i]}`, shape: t.shape, dtype: t.dtype };
-  });
-  let writes: LeafWrite[] = [];
-  const traced = traceFunction(label, specs, (symbolic) => {
-    const rebuilt = [...flat.leaves];
-    inputLeaves.forEach((li, k) => (rebuilt[li] = symbolic[k]));
-    const tree = unflatten(flat.def, rebuilt) as never[];
-    const slots = leafSlots(flat.def, tree);
-    const result = f(...tree);
-    check(result);
-    writes = changedLeaves(slots, rebuilt);
-    return [result, writes.map((w) => w.value)];
-  });
-  const resultDef = (traced.outTree as ArrayDef).children[0]!;
-  return {
-    traced, argDef: flat.def as ArrayDef, leaves: flat.leaves, paths: flat.paths, inputLeaves, resultDef,
-    nResult: countLeaves(resultDef), writes: writes.map((w) => w.index),
-  };
-}
-
-/** The range of leaf indices that belong to each positional argument. */
-function argLeafRanges(def: ArrayDef): [number, number][] {
-  let start = 0;
-  return def.children.map((c) => {
-    const n = countLeaves(c);
-    const r: [number, number] = [start, start + n];
-    start += n;
-    return r;
-  });
-}
-
-function normArgnums(head: string, argnums: Argnums, nargs: number): number[] {
-  const list = typeof argnums === 'number' ? [argnums] : [...argnums];
-  if (list.length === 0) throw new GradError(`${head}: argnums must be non-empty`);
-  const out = list.map((a) => {
-    if (!Number.isInteger(a) || a < -nargs || a >= nargs) throw new GradError(`${head}: Got argnums=${a}, but only ${nargs} positional inputs were given (expected ${-nargs} <= argnum < ${nargs})`);
-    return a < 0 ? a + nargs : a;
-  });
-  if (new Set(out).size !== out.length) throw new GradError(`${head}: argnums must be unique, got ${JSON.stringify(list)}`);
-  return out;
-}
-
-/** Checks that every leaf of the differentiated arguments is a floating-point Tensor. */
-function checkDifferentiable(head: string, leaves: readonly unknown[], paths: readonly string[], indices: readonly number[]): void {
-  for (const i of indices) {
-    const l = leaves[i];
-    if (!(l instanceof Tensor)) throw new GradError(`${head}: the input at ${paths[i]} is ${l === null ? 'null' : typeof l}, but every leaf of a differentiated argument must be a Tensor`);
-    if (!isFloat(l.dtype)) {
-      throw new GradError(`${head}: the input at ${paths[i]} is ${fmtType(l.dtype, l.shape)}; only floating-point tensors can be differentiated (pass integer tensors such as labels in an argument that is not differentiated)`);
-    }
-  }
-}
-
-function splitAux(head: string, result: unknown, hasAux: boolean): [unknown, unknown] {
-  if (!hasAux) return [result, undefined];
-  if (!Array.isArray(result) || result.length !== 2) throw new GradError(`${head}: with hasAux the function must return [output, aux], got ${Array.isArray(result) ? `an array of length ${result.length}` : typeof result}`);
-  return [result[0], result[1]];
 }
 
 interface GradRun {
@@ -118,10 +38,7 @@ function runGrad(f: (...args: never[]) => unknown, options: GradOptions, args: r
   const argnums = normArgnums(head, options.argnums ?? 0, args.length);
   const flat = flatten([...args]);
   const ranges = argLeafRanges(flat.def as ArrayDef);
-  const wrtLeaves = argnums.flatMap((a) => {
-    const [s, e] = ranges[a]!;
-    return Array.from({ length: e - s }, (_, k) => s + k);
-  });
+  const wrtLeaves = argnumLeaves(flat.def as ArrayDef, argnums);
   checkDifferentiable(head, flat.leaves, flat.paths, wrtLeaves);
   const call = traceCall(`${api}(${fnName(f)})`, f, args, (result) => {
     const [out] = splitAux(head, result, hasAux);
@@ -187,19 +104,29 @@ export function valueAndGrad(f: (...args: never[]) => unknown, options: GradOpti
 /** Computes cotangent-weighted gradients for every primal; cotangents are shaped like the output. */
 export type VjpFn<A extends unknown[] = unknown[], O = unknown> = (cotangents: O) => A;
 
+/** The pieces of a vjp: the result, and a function from cotangents to one gradient tree per differentiated argument. */
+export interface VjpParts {
+  readonly output: unknown;
+  readonly aux: unknown;
+  /** The output's leaves, in flatten order (what the cotangents are shaped like). */
+  readonly outLeaves: readonly Tensor[];
+  /** Gradients of the differentiated arguments, one tree per argnum, from cotangents shaped like the output. */
+  readonly pullback: (cotangents: unknown) => unknown[];
+}
+
 /**
- * torch.func.vjp: runs f on the primals and returns [output, vjpFn] (and aux third with hasAux).
- * vjpFn(cotangents) returns one gradient per primal, shaped like it. The forward runs once: the
- * backward reads saved values, so random draws (dropout) are the same in the output and the vjp.
+ * vjp with respect to the arguments in `argnums` only (all of them when null); the others are passed
+ * to f as they are, so they may hold integer tensors or non-tensors (torch's _vjp_with_argnums). The
+ * forward runs once, here; the pullback replays the backward graph on its saved residuals.
  */
-export function vjp<A extends unknown[], O>(f: (...args: A) => O, primals: A, options?: { hasAux?: false }): [O, VjpFn<A, O>];
-export function vjp<A extends unknown[], O, X>(f: (...args: A) => readonly [O, X], primals: A, options: { hasAux: true }): [O, VjpFn<A, O>, X];
-export function vjp(f: (...args: never[]) => unknown, primals: unknown[], options: { hasAux?: boolean } = {}): [unknown, VjpFn, unknown?] {
-  const hasAux = options.hasAux ?? false;
-  const head = `vjp(${fnName(f)})`;
-  const flat = flatten([...primals]);
-  checkDifferentiable(head, flat.leaves, flat.paths, flat.leaves.map((_, i) => i));
-  const call = traceCall(head, f, primals, (result) => {    const [out] = splitAux(head, result, hasAux);
+export function vjpWithArgnums(head: string, f: (...args: never[]) => unknown, args: readonly unknown[], argnums: readonly number[] | null, hasAux: boolean): VjpParts {
+  const flat = flatten([...args]);
+  const argDef = flat.def as ArrayDef;
+  const which = argnums ?? argDef.children.map((_, a) => a);
+  const wrtLeaves = argnumLeaves(argDef, which);
+  checkDifferentiable(head, flat.leaves, flat.paths, wrtLeaves);
+  const call = traceCall(head, f, args, (result) => {
+    const [out] = splitAux(head, result, hasAux);
     for (const [i, leaf] of flatten(out).leaves.entries()) {
       if (!(leaf instanceof Tensor) || !isFloat(leaf.dtype)) {
         throw new GradError(`${head}: output leaf ${i} is ${leaf instanceof Tensor ? fmtType(leaf.dtype, leaf.shape) : typeof leaf}; every output must be a floating-point Tensor (use hasAux for other values)`);
@@ -209,15 +136,17 @@ export function vjp(f: (...args: never[]) => unknown, primals: unknown[], option
   const outDef = hasAux ? (call.resultDef as ArrayDef).children[0]! : call.resultDef;
   const nOut = countLeaves(outDef);
   const fwd: Graph = call.traced.graph;
-  const vjpGraph = gradPass(fwd, { wrt: call.inputLeaves.map((_, k) => k), of: Array.from({ length: nOut }, (_, k) => k), seed: 'input' });
+  const wrt = wrtLeaves.map((li) => call.inputLeaves.indexOf(li));
+  const vjpGraph = gradPass(fwd, { wrt, of: Array.from({ length: nOut }, (_, k) => k), seed: 'input' });
   const split = splitVjp(vjpGraph, fwd.inputs.length, fwd.outputs.length);
   const outs = applyGraph(split.forward, [...call.inputLeaves.map((i) => call.leaves[i] as Tensor), ...call.traced.captures]);
-  writeLeaves(leafSlots(call.argDef, primals), call.writes, outs.slice(call.nResult, fwd.outputs.length));
+  writeLeaves(leafSlots(call.argDef, args), call.writes, outs.slice(call.nResult, fwd.outputs.length));
   const residuals = outs.slice(fwd.outputs.length);
   const result = unflatten(call.resultDef, outs.slice(0, call.nResult));
   const [output, aux] = splitAux(head, result, hasAux);
   const outLeaves = outs.slice(0, nOut);
-  const vjpFn: VjpFn = (cotangents: unknown) => {
+  const ranges = argLeafRanges(argDef);
+  const pullback = (cotangents: unknown): unknown[] => {
     const ct = flatten(cotangents);
     if (fmtTreeDef(ct.def) !== fmtTreeDef(outDef)) throw new GradError(`${head}: cotangents have structure ${fmtTreeDef(ct.def)} but the output has ${fmtTreeDef(outDef)}`);
     ct.leaves.forEach((c, i) => {
@@ -228,7 +157,27 @@ export function vjp(f: (...args: never[]) => unknown, primals: unknown[], option
     });
     const typed = (ct.leaves as Tensor[]).map((c, i) => (c.dtype === outLeaves[i]!.dtype ? c : c.to(outLeaves[i]!.dtype)));
     const grads = applyGraph(split.backward, [...residuals, ...typed]);
-    return argLeafRanges(call.argDef).map(([s, e], a) => unflatten(call.argDef.children[a]!, grads.slice(s, e)));
+    let k = 0;
+    return which.map((a) => {
+      const n = ranges[a]![1] - ranges[a]![0];
+      const tree = unflatten(argDef.children[a]!, grads.slice(k, k + n));
+      k += n;
+      return tree;
+    });
   };
-  return hasAux ? [output, vjpFn, aux] : [output, vjpFn];
+  return { output, aux, outLeaves, pullback };
+}
+
+/**
+ * torch.func.vjp: runs f on the primals and returns [output, vjpFn] (and aux third with hasAux).
+ * vjpFn(cotangents) returns one gradient per primal, shaped like it. The forward runs once: the
+ * backward reads saved values, so random draws (dropout) are the same in the output and the vjp.
+ */
+export function vjp<A extends unknown[], O>(f: (...args: A) => O, primals: A, options?: { hasAux?: false }): [O, VjpFn<A, O>];
+export function vjp<A extends unknown[], O, X>(f: (...args: A) => readonly [O, X], primals: A, options: { hasAux: true }): [O, VjpFn<A, O>, X];
+export function vjp(f: (...args: never[]) => unknown, primals: unknown[], options: { hasAux?: boolean } = {}): [unknown, VjpFn, unknown?] {
+  const hasAux = options.hasAux ?? false;
+  const r = vjpWithArgnums(`vjp(${fnName(f)})`, f, primals, null, hasAux);
+  const vjpFn: VjpFn = (cotangents: unknown) => r.pullback(cotangents);
+  return hasAux ? [r.output, vjpFn, r.aux] : [r.output, vjpFn];
 }

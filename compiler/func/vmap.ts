@@ -3,7 +3,7 @@
 import { VmapError } from '../../ir/errors.js';
 import type { Graph } from '../../ir/node.js';
 import { fmtShape } from '../../ir/shape.js';
-import { vmapPass } from '../passes/vmap.js';
+import { vmapPass } from '../passes/vmap-pass.js';
 import type { Randomness } from '../passes/batching.js';
 import { defaultGenerator } from '../../runtime/rng.js';
 import * as ops from '../trace/ops.js';

@@ -69,7 +69,7 @@ async function storePlan(t: BuiltTarget, files: Map<string, Uint8Array>, tensors
     tensors.push([tensor, { dtype: c.dtype, shape: [c.data.length], data: c.data }]);
     return { ref: c.ref, dtype: c.dtype, tensor };
   });
-  return { version: plan.version, target: plan.target, arenas: plan.arenas, inputs: plan.inputs, constants, outputs: plan.outputs, kernels, steps: plan.steps };
+  return { version: plan.version, target: t.target, arenas: plan.arenas, inputs: plan.inputs, constants, outputs: plan.outputs, kernels, steps: plan.steps, ...(plan.faults ? { faults: plan.faults } : {}) };
 }
 
 /** Indented JSON with arrays of numbers and strings kept on one line (shapes, offsets, dispatch sizes). */

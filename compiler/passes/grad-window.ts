@@ -73,7 +73,8 @@ export function convWeightGrad(ctx: GradContext, node: NodeOf<'conv'>, ct: Node)
   return permute(ctx, trimmed, [1, 0, ...K.map((_, i) => 2 + i)]);
 }
 
-interface WindowGeometry {
+/** Where each tap of a pooling window reads: the shared geometry of the pool gradients and tangents. */
+export interface WindowGeometry {
   readonly lead: readonly number[];
   /** The padded spatial sizes. */
   readonly padded: readonly number[];
@@ -84,7 +85,8 @@ interface WindowGeometry {
   readonly taps: readonly (readonly number[])[];
 }
 
-function geometry(x: Node, out: Node, p: { kernel: number[]; stride: number[]; padding: number[] }): WindowGeometry {
+/** The window geometry of a pool from its input, output and params. */
+export function geometry(x: Node, out: Node, p: { kernel: number[]; stride: number[]; padding: number[] }): WindowGeometry {
   const s = p.kernel.length;
   const lead = x.shape.slice(0, x.shape.length - s);
   const taps = range(numelOf(p.kernel)).map((flat) => {
@@ -106,7 +108,7 @@ function geometry(x: Node, out: Node, p: { kernel: number[]; stride: number[]; p
 }
 
 /** The values one tap sees at every output position: xp[..., t + stride*o] for o < out (xp padded). */
-function extractTap(ctx: GradContext, xp: Node, geo: WindowGeometry, tap: readonly number[]): Node {
+export function extractTap(ctx: GradContext, xp: Node, geo: WindowGeometry, tap: readonly number[]): Node {
   const lead = xp.shape.slice(0, xp.shape.length - tap.length);
   const amounts = tap.map((t, i) => [-t, t + geo.stride[i]! * geo.out[i]! - geo.padded[i]!] as const);
   const span = padOrTrim(ctx, xp, [...lead.map(() => [0, 0] as const), ...amounts]);

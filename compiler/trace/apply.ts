@@ -5,7 +5,7 @@ import { makeNode, asNode, type LeafType, type Node } from '../../ir/node.js';
 import { fmtType } from '../../ir/print.js';
 import type { Op } from '../../ir/op.js';
 import type { OpParams } from '../../ir/params.js';
-import { evalNode } from '../../runtime/cpu/interpreter.js';
+import { evalNode } from '../../runtime/reference/interpreter.js';
 import { defaultGenerator } from '../../runtime/rng.js';
 import { Tensor } from './tensor.js';
 import { currentLoc, innermostTrace, type Trace } from './trace.js';

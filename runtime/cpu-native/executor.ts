@@ -4,8 +4,9 @@ import koffi from 'koffi';
 import { allocArray, type TypedArray } from '../../ir/dtype.js';
 import { BackendError } from '../../ir/errors.js';
 import { numelOf } from '../../ir/shape.js';
-import type { Executor } from '../device.js';
-import type { ExecutionPlan } from '../plan.js';
+import { selectOutputs, type Executor, type RunOptions } from '../device.js';
+import { faultError } from '../faults.js';
+import type { ExecutionPlan, PlanTensor } from '../plan.js';
 import { buildPlanLibrary } from './library.js';
 import type { Toolchain } from './toolchain.js';
 
@@ -54,7 +55,8 @@ export class CpuNativeExecutor implements Executor {
   private destroyed = false;
 
   private constructor(private readonly plan: ExecutionPlan, private readonly lib: Loaded, tc: Toolchain, private readonly threads: number | undefined) {
-    const inputArenas = new Set(plan.inputs.map((t) => t.ref.arena));
+    // Inputs held whole are the caller's arrays, read in place; split inputs are copied into their pieces' arenas.
+    const inputArenas = new Set(plan.inputs.filter((t) => !t.pieces).map((t) => t.ref.arena));
     this.arenas = plan.arenas.map((a, i) => (inputArenas.has(i) ? null : new Float32Array(Math.max(a.words, 1))));
     for (const c of plan.constants) {
       const arena = this.arenas[c.ref.arena]!;
@@ -66,6 +68,7 @@ export class CpuNativeExecutor implements Executor {
 
   static create(tc: Toolchain, plan: ExecutionPlan, threads?: number): CpuNativeExecutor {
     for (const t of plan.inputs) {
+      if (t.pieces) continue;
       if (t.ref.offset !== 0 || plan.inputs.filter((u) => u.ref.arena === t.ref.arena).length !== 1) {
         throw new BackendError(`cpu: input ${t.name} does not have its own arena; the plan must be built with arenaPerInput`);
       }
@@ -85,31 +88,60 @@ export class CpuNativeExecutor implements Executor {
     if (!t) throw new BackendError(`cpu: there is no input ${index}`);
     if (!(data instanceof Float32Array || data instanceof Int32Array)) throw new BackendError(`cpu: input ${t.name} must be f32 or i32 on the device`);
     if (data.length < numelOf(t.shape)) throw new BackendError(`cpu: input ${t.name} holds ${data.length} values, needs ${numelOf(t.shape)}`);
-    this.arenas[t.ref.arena] = data;
+    if (!t.pieces) {
+      this.arenas[t.ref.arena] = data;
+      return;
+    }
+    for (const p of t.pieces) this.words(p.ref.arena, p.ref.offset, p.end - p.start, data.constructor as typeof Float32Array).set(data.subarray(p.start, p.end) as Float32Array);
+    this.written.add(index);
   }
 
-  async run(seed: number): Promise<TypedArray[]> {
+  private readonly written = new Set<number>();
+
+  /** A typed view of `n` words of an arena at `offset`. */
+  private words(arena: number, offset: number, n: number, as: typeof Float32Array | typeof Int32Array = Float32Array): Float32Array | Int32Array {
+    const a = this.arenas[arena]!;
+    return new as(a.buffer as ArrayBuffer, a.byteOffset + offset * 4, n);
+  }
+
+  /** A tensor's current value (copied), read from its arena or gathered from its pieces. */
+  private read(t: PlanTensor): TypedArray {
+    const n = numelOf(t.shape);
+    const out = allocArray(t.dtype, n) as Float32Array | Int32Array;
+    const as = t.dtype === 'i32' ? Int32Array : Float32Array;
+    for (const p of t.pieces ?? [{ ref: t.ref, start: 0, end: n }]) out.set(this.words(p.ref.arena, p.ref.offset, p.end - p.start, as), p.start);
+    return out;
+  }
+
+  run(seed: number): Promise<TypedArray[]> {
+    return this.runWith(seed, {}) as Promise<TypedArray[]>;
+  }
+
+  async runWith(seed: number, options: RunOptions): Promise<(TypedArray | undefined)[]> {
     this.check();
-    const missing = this.plan.inputs.filter((t) => !this.arenas[t.ref.arena]).map((t) => t.name);
+    const missing = this.plan.inputs.filter((t, i) => (t.pieces ? !this.written.has(i) : !this.arenas[t.ref.arena])).map((t) => t.name);
     if (missing.length) throw new BackendError(`cpu: inputs never written: ${missing.join(', ')}`);
     // The count is process-wide in OpenMP: set this plan's before each run.
     this.lib.setThreads(this.threads ?? defaultThreads ?? 0);
     this.lib.run(seed >>> 0, ...this.arenas);
-    return this.plan.outputs.map((o) => {
-      const arena = this.arenas[o.ref.arena]!;
-      const n = numelOf(o.shape);
-      const out = allocArray(o.dtype, n);
-      new Uint8Array(out.buffer).set(new Uint8Array(arena.buffer, arena.byteOffset + o.ref.offset * 4, n * 4));
-      return out;
-    });
+    const faults = this.plan.faults;
+    if (faults) {
+      const words = this.words(faults.arena, 0, 2 * faults.sites.length, Int32Array) as Int32Array;
+      const error = faultError(this.plan, words);
+      words.fill(0);
+      if (error) throw error;
+    }
+    const outs = this.plan.outputs.map((o) => this.read(o));
+    // State stays in host memory: the new values replace the inputs' arrays (the caller's arrays are never written).
+    for (const [o, i] of options.feedback ?? []) this.write(i, outs[o]!.slice());
+    return selectOutputs(outs, options.read);
   }
 
   async readInput(index: number): Promise<TypedArray> {
     this.check();
     const t = this.plan.inputs[index]!;
-    const a = this.arenas[t.ref.arena];
-    if (!a) throw new BackendError(`cpu: input ${t.name} was never written`);
-    return a.slice(0, numelOf(t.shape));
+    if (t.pieces ? !this.written.has(index) : !this.arenas[t.ref.arena]) throw new BackendError(`cpu: input ${t.name} was never written`);
+    return this.read(t);
   }
 
   destroy(): void {

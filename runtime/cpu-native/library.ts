@@ -1,6 +1,7 @@
 // One shared library per plan: the kernels' C sources concatenated, plus an entry that runs the steps.
 
 import { BackendError } from '../../ir/errors.js';
+import { quoteSource } from '../quote-source.js';
 import type { ExecutionPlan } from '../plan.js';
 import { buildLibrary, type CompileFailure, type Toolchain } from './toolchain.js';
 
@@ -48,10 +49,6 @@ export function librarySource(plan: ExecutionPlan): LibrarySource {
   return { text: parts.join('\n'), starts };
 }
 
-function quote(source: string, line: number): string {
-  const lines = source.split('\n');
-  return lines.slice(Math.max(0, line - 2), line + 1).map((l, i) => `${Math.max(1, line - 1) + i}: ${l}`).join('\n');
-}
 
 /** Compiles (or finds in the cache) the plan's library; a compile error names the kernel and quotes its line. */
 export function buildPlanLibrary(tc: Toolchain, plan: ExecutionPlan): string {
@@ -63,6 +60,6 @@ export function buildPlanLibrary(tc: Toolchain, plan: ExecutionPlan): string {
     const k = plan.kernels[i];
     if (!k || at < lib.starts[0]!) throw new BackendError(`C for the plan's library does not compile (${tc.cc}): line ${f.line}: ${f.message}\n${f.log.split('\n').slice(0, 8).join('\n')}`);
     const local = at - lib.starts[i]! + 1;
-    throw new BackendError(`C for kernel ${k.name} (${k.label}) does not compile (${tc.cc}): line ${local}: ${f.message}\n${quote(k.source, local)}`);
+    throw new BackendError(`C for kernel ${k.name} (${k.label}) does not compile (${tc.cc}): line ${local}: ${f.message}\n${quoteSource(k.source, local)}`);
   });
 }

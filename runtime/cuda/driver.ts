@@ -51,6 +51,7 @@ function bind(lib: LibraryHandle) {
     cuMemsetD32: f('int cuMemsetD32_v2(uint64_t dptr, unsigned int value, size_t count)'),
     cuMemcpyHtoD: f('int cuMemcpyHtoD_v2(uint64_t dst, const void *src, size_t bytes)'),
     cuMemcpyDtoH: f('int cuMemcpyDtoH_v2(void *dst, uint64_t src, size_t bytes)'),
+    cuMemcpyDtoD: f('int cuMemcpyDtoD_v2(uint64_t dst, uint64_t src, size_t bytes)'),
     cuModuleLoadDataEx: f('int cuModuleLoadDataEx(_Out_ void **module, const void *image, unsigned int numOptions, const int *options, const void *values)'),
     cuModuleUnload: f('int cuModuleUnload(void *module)'),
     cuModuleGetFunction: f('int cuModuleGetFunction(_Out_ void **fn, void *module, const char *name)'),
@@ -175,6 +176,11 @@ export class CudaDriver {
   download(dst: ArrayBufferView, src: DevicePtr, what: string): void {
     if (dst.byteLength === 0) return;
     this.check(this.api.cuMemcpyDtoH(dst, src, dst.byteLength), `cuMemcpyDtoH of ${what}`);
+  }
+
+  /** Copies bytes between device buffers (ordered with the launches on the default stream). */
+  copy(dst: DevicePtr, src: DevicePtr, bytes: number, what: string): void {
+    if (bytes > 0) this.check(this.api.cuMemcpyDtoD(dst, src, bytes), `cuMemcpyDtoD of ${what}`);
   }
 
   /** Loads PTX or a cubin; a JIT failure carries the driver's log. */

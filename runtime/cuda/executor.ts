@@ -3,8 +3,9 @@
 import koffi from 'koffi';
 import { allocArray, type TypedArray } from '../../ir/dtype.js';
 import { BackendError } from '../../ir/errors.js';
-import type { Executor } from '../device.js';
-import type { ExecutionPlan, PlanKernel } from '../plan.js';
+import type { Executor, RunOptions } from '../device.js';
+import { faultError } from '../faults.js';
+import type { ExecutionPlan, PlanKernel, PlanTensor } from '../plan.js';
 import { describeCuda, type CudaContext } from './context.js';
 import { CU, CudaError, FUNC_ATTRIBUTE, type DevicePtr, type Handle } from './driver.js';
 import { Nvrtc } from './nvrtc.js';
@@ -114,11 +115,26 @@ export class CudaExecutor implements Executor {
     this.ctx.driver.setCurrent(this.ctx.context);
   }
 
+  private at(ref: { arena: number; offset: number }): bigint {
+    return this.arenas[ref.arena]! + BigInt(ref.offset * 4);
+  }
+
+  /** Where a tensor's elements live: its ref, or its pieces (inputs that split-inputs cut). */
+  private parts(t: PlanTensor): { ref: { arena: number; offset: number }; start: number; end: number }[] {
+    return [...(t.pieces ?? [{ ref: t.ref, start: 0, end: t.shape.reduce((a, b) => a * b, 1) }])];
+  }
+
   write(index: number, data: TypedArray): void {
     this.check();
     const t = this.plan.inputs[index];
     if (!t) throw new BackendError(`the plan has no input ${index}`);
-    this.ctx.driver.upload(this.arenas[t.ref.arena]! + BigInt(t.ref.offset * 4), data, `input ${t.name}`);
+    for (const p of this.parts(t)) this.ctx.driver.upload(this.at(p.ref), data.subarray(p.start, p.end), `input ${t.name}`);
+  }
+
+  private download(t: PlanTensor, what: string): TypedArray {
+    const out = allocArray(t.dtype, t.shape.reduce((a, b) => a * b, 1));
+    for (const p of this.parts(t)) this.ctx.driver.download(out.subarray(p.start, p.end), this.at(p.ref), `${what} ${t.name}`);
+    return out;
   }
 
   /** Launches every step once, without reading anything back. */
@@ -134,22 +150,47 @@ export class CudaExecutor implements Executor {
   }
 
   async run(seed: number): Promise<TypedArray[]> {
+    return (await this.runWith(seed, {})) as TypedArray[];
+  }
+
+  async runWith(seed: number, options: RunOptions): Promise<(TypedArray | undefined)[]> {
     this.check();
     const { driver } = this.ctx;
     try {
       this.launchAll(seed);
-      // The copies wait for the kernels (legacy default stream), so a kernel fault surfaces here.
-      return this.plan.outputs.map((o) => {
-        const out = allocArray(o.dtype, o.shape.reduce((a, b) => a * b, 1));
-        driver.download(out, this.arenas[o.ref.arena]! + BigInt(o.ref.offset * 4), `output ${o.name}`);
-        return out;
-      });
+      // Copies wait for the kernels (legacy default stream), so a kernel fault surfaces at the first one.
+      const faults = this.plan.faults;
+      if (faults) {
+        const words = new Int32Array(2 * faults.sites.length);
+        driver.download(words, this.arenas[faults.arena]!, 'the index checks');
+        const error = faultError(this.plan, words);
+        if (error) {
+          driver.fillWords(this.arenas[faults.arena]!, 0, words.length);
+          throw error;
+        }
+      }
+      const wanted = new Set(options.read ?? this.plan.outputs.map((_, i) => i));
+      const outs = this.plan.outputs.map((o, i) => (wanted.has(i) ? this.download(o, 'output') : undefined));
+      // State stays on the device: new values overwrite their inputs after every kernel has run.
+      for (const [o, i] of options.feedback ?? []) {
+        const out = this.plan.outputs[o]!, inp = this.plan.inputs[i]!;
+        if (inp.pieces) throw new BackendError(`cuda: input ${inp.name} is stored in pieces and cannot take feedback`);
+        driver.copy(this.at(inp.ref), this.at(out.ref), out.shape.reduce((a, b) => a * b, 1) * 4, `output ${out.name} over input ${inp.name}`);
+      }
+      return outs;
     } catch (e) {
       if (e instanceof CudaError && !syncEachLaunch()) {
         throw new CudaError(`${e.message} while running the plan's ${this.plan.steps.length} kernels (set VMAPC_CUDA_SYNC=1 to find which one)`, e.code, e.codeName);
       }
       throw e;
     }
+  }
+
+  async readInput(index: number): Promise<TypedArray> {
+    this.check();
+    const t = this.plan.inputs[index];
+    if (!t) throw new BackendError(`the plan has no input ${index}`);
+    return this.download(t, 'input');
   }
 
   /** Milliseconds per run of all kernels (no transfers), the mean of `iterations` after `warmup` runs. */

@@ -1,5 +1,6 @@
 // The runtimes a package can run on, one per target: each starts an Executor for a stored plan without the compiler.
 
+import { AUTO_ORDER, slotName } from '../auto-order.js';
 import type { CpuOptions } from '../cpu-native/toolchain.js';
 import type { CudaOptions } from '../cuda/context.js';
 import type { Executor } from '../device.js';
@@ -73,20 +74,20 @@ export const PACKAGE_RUNTIMES: { readonly [T in Target]: PackageRuntime } = { we
 export interface AutoStep {
   readonly target: Target;
   readonly webgpu?: WebGpuOptions;
+  /** The slot in words, e.g. `webgpu:native`. */
+  readonly slot: string;
 }
 
 /**
- * The order `target: 'auto'` tries the package's targets, as compile()'s auto does: CUDA, WebGPU on a
- * native adapter, the cpu target, then WebGPU on Mesa's CPU driver. An adapter or device the app chose
- * makes WebGPU one step, at the native step's place.
+ * The order `target: 'auto'` tries the package's targets: AUTO_ORDER, as compile()'s auto. An adapter
+ * or device the app chose (or a browser, which has one adapter) makes WebGPU one step, at the native
+ * slot's place.
  */
 export function autoSteps(built: readonly Target[], options: RuntimeOptions): AutoStep[] {
-  const chosen = !!(options.webgpu?.device || (options.webgpu?.backend && options.webgpu.backend !== 'auto'));
-  const steps: AutoStep[] = [];
-  if (built.includes('cuda')) steps.push({ target: 'cuda' });
-  if (built.includes('webgpu')) steps.push(chosen || !isNode ? { target: 'webgpu' } : { target: 'webgpu', webgpu: { ...options.webgpu, backend: 'native' } });
-  if (built.includes('cpu')) steps.push({ target: 'cpu' });
-  if (built.includes('webgpu') && !chosen && isNode) steps.push({ target: 'webgpu', webgpu: { ...options.webgpu, backend: 'opengl' } });
-  return steps;
+  const chosen = !!(options.webgpu?.device || (options.webgpu?.backend && options.webgpu.backend !== 'auto')) || !isNode;
+  return AUTO_ORDER.filter((s) => built.includes(s.target)).flatMap((s): AutoStep[] => {
+    if (!s.adapter) return [{ target: s.target, slot: slotName(s) }];
+    if (chosen) return s.adapter === 'native' ? [{ target: s.target, slot: s.target }] : [];
+    return [{ target: s.target, webgpu: { ...options.webgpu, backend: s.adapter }, slot: slotName(s) }];
+  });
 }
-

@@ -33,6 +33,8 @@ export interface LoadedPackage {
   readonly target: Target;
   /** The device in words. */
   readonly device: string;
+  /** Why this target: each target `auto` tried, in order, and the reason it skipped it. */
+  readonly targetReport: readonly { readonly slot: string; readonly ok: boolean; readonly reason?: string }[];
   readonly inputs: readonly ManifestInput[];
   readonly outputs: readonly ManifestOutput[];
   /** Runs every member on the inputs (all of them, by name) and returns the outputs in forward's structure. */
@@ -85,7 +87,7 @@ async function restorePlan(files: PackageFiles, m: Manifest, target: Target, wei
     if (t.dtype !== c.dtype) throw new FormatError(`constant ${c.tensor} is ${t.dtype} in the weights but ${c.dtype} in the ${target} plan`);
     return { ref: c.ref, dtype: c.dtype, data: t.data };
   });
-  return { version: stored.version, target, arenas: stored.arenas, inputs: stored.inputs, outputs: stored.outputs, steps: stored.steps, kernels, constants };
+  return { version: stored.version, target, arenas: stored.arenas, inputs: stored.inputs, outputs: stored.outputs, steps: stored.steps, kernels, constants, ...(stored.faults ? { faults: stored.faults } : {}) };
 }
 
 function buildTree(tree: OutputTree, outs: readonly TypedArray[]): OutputValue {
@@ -121,15 +123,17 @@ export async function loadPackage(base: URL | string, options: LoadOptions = {})
   const asked = options.target ?? 'auto';
   const built = Object.keys(manifest.targets) as Target[];
   if (asked !== 'auto' && !built.includes(asked)) throw new BackendError(`this package was built for ${built.join(', ')}, not ${asked}; build it with --target ${[...built, asked].join(',')}`);
-  const steps: AutoStep[] = asked === 'auto' ? autoSteps(built, options) : [{ target: asked }];
+  const steps: AutoStep[] = asked === 'auto' ? autoSteps(built, options) : [{ target: asked, slot: asked }];
   const plans = new Map<Target, ExecutionPlan>();
   const failures: string[] = [];
+  const report: { slot: string; ok: boolean; reason?: string }[] = [];
   for (const step of steps) {
     const runtime = PACKAGE_RUNTIMES[step.target];
     const why = runtime.unavailable();
     if (why) {
       if (asked !== 'auto') throw new BackendError(`cannot run this package on ${asked}: ${why}`);
       failures.push(`${step.target}: ${why}`);
+      report.push({ slot: step.slot, ok: false, reason: why });
       continue;
     }
     // Files are checked before any device work; a bad file is an error, never a reason to try the next target.
@@ -142,14 +146,16 @@ export async function loadPackage(base: URL | string, options: LoadOptions = {})
     } catch (e) {
       if (!(e instanceof BackendError) || asked !== 'auto') throw e;
       failures.push(`${step.target}${step.webgpu?.backend ? ` (${step.webgpu.backend})` : ''}: ${e.message}`);
+      report.push({ slot: step.slot, ok: false, reason: e.message.split('\n')[0] });
       continue;
     }
-    return start(manifest, step.target, plan, executor, weights);
+    report.push({ slot: step.slot, ok: true });
+    return start(manifest, step.target, plan, executor, weights, report);
   }
   throw new BackendError(`no target of this package (${built.join(', ')}) could start here:\n  ${failures.join('\n  ')}`);
 }
 
-function start(manifest: Manifest, target: Target, plan: ExecutionPlan, executor: Executor, weights: Map<string, RawTensor>): LoadedPackage {
+function start(manifest: Manifest, target: Target, plan: ExecutionPlan, executor: Executor, weights: Map<string, RawTensor>, targetReport: LoadedPackage['targetReport']): LoadedPackage {
   const session = new Session(
     executor,
     plan.inputs.map((t) => ({ name: t.name, shape: t.shape, dtype: t.userDType })),
@@ -168,6 +174,7 @@ function start(manifest: Manifest, target: Target, plan: ExecutionPlan, executor
     manifest,
     target,
     device: executor.description,
+    targetReport,
     inputs: manifest.inputs,
     outputs: manifest.outputs,
     async run(inputs, runOptions = {}) {

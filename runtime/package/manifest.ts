@@ -1,7 +1,7 @@
 // The manifest of a vmapc package (manifest.json): what the ensemble takes and returns, and one plan per target.
 
 import type { DType } from '../../ir/dtype.js';
-import type { PlanArena, PlanBinding, PlanStep, PlanTensor, Target, TensorRef } from '../plan.js';
+import type { PlanArena, PlanBinding, PlanStep, PlanTensor, Target, TensorRef, PlanFaults } from '../plan.js';
 
 /** The `format` field of every package manifest. */
 export const PACKAGE_FORMAT = 'vmapc-package';
@@ -88,6 +88,8 @@ export interface StoredPlan {
   readonly outputs: readonly PlanTensor[];
   readonly kernels: readonly ManifestKernel[];
   readonly steps: readonly PlanStep[];
+  /** The plan's index checks (see PlanFaults); absent when no kernel checks indices. */
+  readonly faults?: PlanFaults;
 }
 
 export interface TargetSection {

@@ -112,7 +112,7 @@ function checkPlan(c: Checker, v: unknown, path: string, target: Target): void {
     const o = c.obj(a, `${path}.arenas[${i}]`);
     c.str(o['name'], `${path}.arenas[${i}].name`);
     c.int(o['words'], `${path}.arenas[${i}].words`);
-    c.oneOf(o['role'], `${path}.arenas[${i}].role`, ['inputs', 'scratch'] as const);
+    c.oneOf(o['role'], `${path}.arenas[${i}].role`, ['inputs', 'scratch', 'faults'] as const);
   });
   const ref = (r: unknown, at: string): void => {
     const o = c.obj(r, at);
@@ -167,6 +167,17 @@ function checkPlan(c: Checker, v: unknown, path: string, target: Target): void {
     c.oneOf(o['kind'], `${path}.steps[${i}].kind`, ['dispatch'] as const);
     if (c.int(o['kernel'], `${path}.steps[${i}].kernel`) >= kernels.length) c.fail(`${path}.steps[${i}].kernel`, `a kernel index below ${kernels.length}`, o['kernel']);
   });
+  if (p['faults'] !== undefined) {
+    const f = c.obj(p['faults'], `${path}.faults`);
+    if (c.int(f['arena'], `${path}.faults.arena`) >= arenas.length) c.fail(`${path}.faults.arena`, `an arena index below ${arenas.length}`, f['arena']);
+    c.arr(f['sites'], `${path}.faults.sites`).forEach((s, i) => {
+      const o = c.obj(s, `${path}.faults.sites[${i}]`);
+      c.str(o['op'], `${path}.faults.sites[${i}].op`);
+      c.str(o['tensor'], `${path}.faults.sites[${i}].tensor`);
+      c.int(o['axis'], `${path}.faults.sites[${i}].axis`);
+      c.int(o['bound'], `${path}.faults.sites[${i}].bound`);
+    });
+  }
 }
 
 /**

@@ -3,6 +3,8 @@
 import { allocArray, type TypedArray } from '../../ir/dtype.js';
 import { BackendError } from '../../ir/errors.js';
 import type { Executor, RunOptions } from '../device.js';
+import { faultError } from '../faults.js';
+import { quoteSource } from '../quote-source.js';
 import type { ExecutionPlan, PlanKernel } from '../plan.js';
 import type { WebGpuContext } from './adapter.js';
 
@@ -10,11 +12,6 @@ const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b
 
 const pipelineCache = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
 
-/** Quotes the WGSL lines a compiler message points at. */
-function quoteSource(source: string, line: number): string {
-  const lines = source.split('\n');
-  return lines.slice(Math.max(0, line - 2), line + 1).map((l, i) => `${Math.max(1, line - 1) + i}: ${l}`).join('\n');
-}
 
 async function compileKernel(ctx: WebGpuContext, k: PlanKernel): Promise<GPUComputePipeline> {
   let perDevice = pipelineCache.get(ctx.device);
@@ -162,10 +159,20 @@ export class WebGpuExecutor implements Executor {
       const o = this.plan.outputs[i]!;
       return { arena: o.ref.arena, offset: o.ref.offset, words: numel(o.shape), dtype: o.dtype };
     });
+    // The index checks' words come back with the outputs.
+    const faults = this.plan.faults;
+    if (faults) regions.push({ arena: faults.arena, offset: 0, words: 2 * faults.sites.length, dtype: 'i32' });
     const invalid = device.popErrorScope();
     const data = await this.readRegions(regions, encoder);
     const err = await invalid;
     if (err) throw new BackendError(`a dispatch failed validation: ${err.message}`);
+    if (faults) {
+      const error = faultError(this.plan, data.pop() as Int32Array);
+      if (error) {
+        device.queue.writeBuffer(this.arenas[faults.arena]!, 0, new Int32Array(2 * faults.sites.length));
+        throw error;
+      }
+    }
     const out: (TypedArray | undefined)[] = this.plan.outputs.map(() => undefined);
     wanted.forEach((i, k) => (out[i] = data[k]));
     return out;

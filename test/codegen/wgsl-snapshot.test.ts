@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseGraph } from '../../ir/index.js';
 import { buildPlan } from '../../compiler/pipeline.js';
-import { webgpuSpec, WEBGPU_DEFAULT_LIMITS } from '../../compiler/targets.js';
+import { webgpuSpec, WEBGPU_DEFAULT_LIMITS } from '../../compiler/targets/webgpu.js';
 import { dedent } from '../helpers/ir.js';
 import { DROPOUT, LINEAR_GELU, LOG_SOFTMAX } from '../helpers/snapshot-graphs.js';
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseGraph } from '../../ir/index.js';
 import { buildPlan } from '../../compiler/pipeline.js';
-import { cpuSpec } from '../../compiler/cpu-target.js';
+import { cpuSpec } from '../../compiler/targets/cpu.js';
 import { defaultTiles } from '../../compiler/codegen/gemm-cpu.js';
 import { dedent } from '../helpers/ir.js';
 import { LINEAR_GELU, LOG_SOFTMAX, MATMUL_RESIDUAL } from '../helpers/snapshot-graphs.js';

@@ -4,7 +4,7 @@ import { convertArray, type TypedArray } from '../../ir/dtype.js';
 import { compile, Tensor } from '../../index.js';
 import { flatten } from '../../compiler/func/pytree.js';
 import { buildPlan } from '../../compiler/pipeline.js';
-import { cudaSpec, type CudaMatmul } from '../../compiler/codegen/cuda-spec.js';
+import { cudaSpec, type CudaMatmul } from '../../compiler/targets/cuda.js';
 import type { Graph } from '../../ir/node.js';
 import type { ExecutionPlan } from '../../runtime/plan.js';
 import { LAYER_CASES, REFERENCE_NAMES, referenceCase, type EnsembleCase } from '../helpers/backend-cases.js';

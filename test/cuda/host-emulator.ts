@@ -45,9 +45,9 @@ static inline void __syncthreads() { vm_yield(); }
 static void vm_fiber_main() { vm_kernel(); vm_fibers[vm_tid].done = true; }
 
 // Tensor cores: cvt.rna.tf32.f32 keeps 10 mantissa bits, rounding to nearest with ties away from zero.
-#define VMAPC_HELPER_VM_TF32
-#define VMAPC_HELPER_VM_MMA_TF32
-static inline unsigned vm_tf32(float x) {
+#define VMAPC_HAVE_vmapc_tf32
+#define VMAPC_HAVE_vmapc_mma_tf32
+static inline unsigned vmapc_tf32(float x) {
   unsigned u = __float_as_uint(x);
   if ((u & 0x7f800000u) != 0x7f800000u) u = (u + 0x1000u) & 0xffffe000u;
   return u;
@@ -59,7 +59,7 @@ static std::vector<vm_warp_regs> vm_warp_scratch[2];
 // Every thread of an mma kernel makes the same calls in the same order, so a block-wide yield gathers the warp.
 // Fragments (g = lane / 4, t = lane % 4): a0 (g, t), a1 (g+8, t), a2 (g, t+4), a3 (g+8, t+4);
 // b0 (k=t, n=g), b1 (k=t+4, n=g); c0 (g, 2t), c1 (g, 2t+1), c2 (g+8, 2t), c3 (g+8, 2t+1).
-static inline void vm_mma_tf32(float& d0, float& d1, float& d2, float& d3, unsigned a0, unsigned a1, unsigned a2, unsigned a3, unsigned b0, unsigned b1) {
+static inline void vmapc_mma_tf32(float& d0, float& d1, float& d2, float& d3, unsigned a0, unsigned a1, unsigned a2, unsigned a3, unsigned b0, unsigned b1) {
   const int w = vm_tid / 32, lane = vm_tid % 32;
   vm_warp_regs& s = vm_warp_scratch[vm_fibers[vm_tid].mma_calls++ % 2][w];
   s.a[lane][0] = a0; s.a[lane][1] = a1; s.a[lane][2] = a2; s.a[lane][3] = a3;

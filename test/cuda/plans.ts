@@ -1,6 +1,6 @@
 // Builds every CUDA test case's plan once per matmul mode (shared by the nvcc and the host-emulator tests).
 
-import type { CudaMatmul } from '../../compiler/codegen/cuda-spec.js';
+import type { CudaMatmul } from '../../compiler/targets/cuda.js';
 import { TRAIN_CASES } from '../helpers/backend-cases.js';
 import { buildCase, LAYER_CASES, REFERENCE_NAMES, referenceCase, type BuiltCase } from './cases.js';
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compile, Tensor } from '../../index.js';
 import { rand, randn } from '../../compiler/trace/ops.js';
 import { buildPlan } from '../../compiler/pipeline.js';
-import { cudaSpec } from '../../compiler/codegen/cuda-spec.js';
+import { cudaSpec } from '../../compiler/targets/cuda.js';
 import { arenaImage, findHostCompiler, HostEmulator, readOutputs } from './host-emulator.js';
 
 const cxx = findHostCompiler();

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackendError, compile, Tensor } from '../../index.js';
-import { cudaSpec } from '../../compiler/codegen/cuda-spec.js';
+import { cudaSpec } from '../../compiler/targets/cuda.js';
 import { buildPlan } from '../../compiler/pipeline.js';
 import { parseGraph } from '../../ir/index.js';
 import { planSource } from '../../runtime/cuda/executor.js';
@@ -117,7 +117,7 @@ describe.skipIf(typeof nvrtc === 'string')('NVRTC', () => {
   });
 
   it('a compile error names the result, carries the log and quotes the line', () => {
-    const broken = planSource(plan).replace('= vm_gelu(', '= vm_gelu_missing(');
-    expect(() => (nvrtc as Nvrtc).compile(broken, 'broken', 90)).toThrow(/NVRTC_ERROR_COMPILATION[\s\S]*identifier "vm_gelu_missing" is undefined[\s\S]*\d+: .*vm_gelu_missing/);
+    const broken = planSource(plan).replace('= vmapc_gelu(', '= vmapc_gelu_missing(');
+    expect(() => (nvrtc as Nvrtc).compile(broken, 'broken', 90)).toThrow(/NVRTC_ERROR_COMPILATION[\s\S]*identifier "vmapc_gelu_missing" is undefined[\s\S]*\d+: .*vmapc_gelu_missing/);
   });
 });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseGraph } from '../../ir/index.js';
 import { buildPlan } from '../../compiler/pipeline.js';
-import { cudaSpec, type CudaMatmul } from '../../compiler/codegen/cuda-spec.js';
+import { cudaSpec, type CudaMatmul } from '../../compiler/targets/cuda.js';
 import { dedent } from '../helpers/ir.js';
 import { DROPOUT, LINEAR_GELU, LOG_SOFTMAX } from '../helpers/snapshot-graphs.js';
 
@@ -20,7 +20,7 @@ describe('CUDA snapshots', () => {
 
   it('the same Linear + GELU on TF32 tensor cores (mma.sync m16n8k8, k-contiguous weight tile)', async () => {
     const [src] = cudaOf(LINEAR_GELU, 'tf32');
-    expect(src).toContain('vm_mma_tf32(c_0_0_0, c_0_0_1, c_0_0_2, c_0_0_3, fa0_0, fa0_1, fa0_2, fa0_3, fb0_0, fb0_1);');
+    expect(src).toContain('vmapc_mma_tf32(c_0_0_0, c_0_0_1, c_0_0_2, c_0_0_3, fa0_0, fa0_1, fa0_2, fa0_3, fb0_0, fb0_1);');
     await expect(src).toMatchFileSnapshot('__snapshots__/linear-gelu-tf32.cu');
   });
 

@@ -1,15 +1,17 @@
 // The backends every fuzz graph is compared on: one line per compile target; entries for targets not built yet are skipped.
 
 import type { Graph } from '../../ir/node.js';
-import { TARGETS } from '../../compiler/targets.js';
+import { fuzzRoles, type TargetName } from '../../compiler/targets/registry.js';
 
 export interface FuzzBackend {
   /** A key of TARGETS. */
-  readonly target: string;
+  readonly target: TargetName;
   /** run: compile, run and compare the outputs; compile-check: only build the kernels and check the target accepts them. */
   readonly mode: 'run' | 'compile-check';
   /** Whether the target computes f64 (others must refuse f64 graphs with a BackendError naming f64). */
   readonly f64: boolean;
+  /** A demonstration target (compiler/targets/cpu-clang.ts): fuzzed, but left out of the per-backend test tables. */
+  readonly dryRun: boolean;
   /** compile-check backends: their checker, or undefined when the target's compiler is missing here. */
   readonly checker?: () => Promise<CompileChecker | undefined>;
 }
@@ -30,15 +32,18 @@ export function checkOne(checker: CompileChecker, src: { source: string; entries
   if (missing.length) throw new Error(`no entry point was built for ${missing.join(', ')}`);
 }
 
-/** Every backend the fuzzer knows, in the order they run. Adding a target is one line here. */
-export const FUZZ_BACKENDS: readonly FuzzBackend[] = [
-  { target: 'reference', mode: 'run', f64: true },
-  { target: 'webgpu', mode: 'run', f64: false },
-  { target: 'cpu', mode: 'run', f64: false },
-  { target: 'cuda', mode: 'compile-check', f64: false, checker: async () => (await import('./cuda-check.js')).cudaChecker() },
-];
+/** The compile-checkers of targets the fuzzer cannot run here, by target. */
+const CHECKERS: Partial<Record<TargetName, () => Promise<CompileChecker | undefined>>> = {
+  cuda: async () => (await import('./cuda-check.js')).cudaChecker(),
+};
 
-/** The backends whose targets exist in this build, optionally narrowed to a list of names. */
-export function activeBackends(only?: readonly string[]): FuzzBackend[] {
-  return FUZZ_BACKENDS.filter((b) => Object.prototype.hasOwnProperty.call(TARGETS, b.target) && (!only || only.includes(b.target)));
+/** Every backend the fuzzer knows, in registry order: the target registry decides which and how. */
+export const FUZZ_BACKENDS: readonly FuzzBackend[] = fuzzRoles().map(({ target, role, dryRun }) => {
+  const checker = CHECKERS[target];
+  return { target, mode: role.mode, f64: role.f64, dryRun, ...(checker ? { checker } : {}) };
+});
+
+/** The backends, optionally narrowed to a list of names; `dryRun: false` leaves demonstration targets out. */
+export function activeBackends(only?: readonly string[], options: { dryRun?: boolean } = {}): FuzzBackend[] {
+  return FUZZ_BACKENDS.filter((b) => (!only || only.includes(b.target)) && (options.dryRun !== false || !b.dryRun));
 }

@@ -2,7 +2,8 @@
 
 import fc from 'fast-check';
 import { activeBackends, type FuzzBackend } from './backends.js';
-import { checkProgram, type DeferredCheck, type Verdict } from './check.js';
+import type { DeferredCheck, Verdict } from './check.js';
+import { FUZZ_TARGETS, type FuzzTarget, type ProgramCheck } from './targets.js';
 import { checkOne } from './backends.js';
 import { describeProgram, programArb, type Program } from './program.js';
 import { signatureOf, writeRegression } from './regressions.js';
@@ -11,6 +12,8 @@ export interface CampaignOptions {
   readonly graphs: number;
   readonly seed: number;
   readonly backends?: readonly FuzzBackend[];
+  /** What each program is checked for (default 'ensemble'; 'jvp': forward-mode derivatives, see targets.ts). */
+  readonly target?: FuzzTarget;
   /** Shrink each failure to a minimal program (default true). */
   readonly shrink?: boolean;
   /** Stop shrinking one failure after this long (default 120 s). */
@@ -43,9 +46,9 @@ export interface CampaignResult {
 }
 
 /** Shrinks the failure at run `index` of `seed`, keeping its kind (signature). */
-async function shrinkFailure(seed: number, index: number, graphs: number, signature: string, backends: readonly FuzzBackend[], limitMs: number): Promise<{ program: Program; path: string } | undefined> {
+async function shrinkFailure(check: ProgramCheck, seed: number, index: number, graphs: number, signature: string, backends: readonly FuzzBackend[], limitMs: number): Promise<{ program: Program; path: string } | undefined> {
   const prop = fc.asyncProperty(programArb, async (p) => {
-    const v = await checkProgram(p, { backends });
+    const v = await check(p, { backends });
     return !(v.failures.length && signatureOf(v.failures) === signature);
   });
   const r = await fc.check(prop, { seed, path: String(index), numRuns: graphs, interruptAfterTimeLimit: limitMs, markInterruptAsFailure: false });
@@ -55,6 +58,8 @@ async function shrinkFailure(seed: number, index: number, graphs: number, signat
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
   const t0 = Date.now();
   const backends = options.backends ?? activeBackends();
+  const target = options.target ?? 'ensemble';
+  const check: ProgramCheck = FUZZ_TARGETS[target];
   const log = options.log ?? (() => undefined);
   const compared = new Map<string, number>();
   const found: { index: number; program: Program; verdict: Verdict }[] = [];
@@ -66,7 +71,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     let v: Verdict;
     try {
       const before = deferred.length;
-      v = await checkProgram(p, { backends, deferred });
+      v = await check(p, { backends, deferred });
       for (let i = before; i < deferred.length; i++) deferredIndex.push(k);
     } catch (e) {
       v = { program: p, plan: describeProgram(p), ir: '', failures: [`the fuzzer itself threw: ${(e as Error).stack}`], compared: [], refused: [] };
@@ -95,7 +100,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
           checkOne(checker, d.src);
         } catch (e) {
           const message = `${d.backend.target} does not compile: ${(e as Error).message}`;
-          if (!found.some((f) => f.index === k)) found.push({ index: k, program: d.program, verdict: { ...(await checkProgram(d.program, { backends: [] })), failures: [message] } });
+          if (!found.some((f) => f.index === k)) found.push({ index: k, program: d.program, verdict: { ...(await check(d.program, { backends: [] })), failures: [message] } });
           log(`graph ${k} FAILED (${d.backend.target} does not compile)`);
         }
       }
@@ -108,12 +113,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     let shrunk = { program: f.program, path: String(f.index) };
     if (options.shrink ?? true) {
       log(`shrinking graph ${f.index} (${signature}) ...`);
-      shrunk = (await shrinkFailure(options.seed, f.index, options.graphs, signature, backends, options.shrinkTimeLimitMs ?? 120_000)) ?? shrunk;
+      shrunk = (await shrinkFailure(check, options.seed, f.index, options.graphs, signature, backends, options.shrinkTimeLimitMs ?? 120_000)) ?? shrunk;
     }
-    const verdict = await checkProgram(shrunk.program, { backends });
+    const verdict = await check(shrunk.program, { backends });
     const final = verdict.failures.length ? verdict : f.verdict;
     const file = (options.write ?? true)
-      ? writeRegression({ seed: options.seed, path: shrunk.path, signature, message: final.failures.join('\n'), program: verdict.failures.length ? shrunk.program : f.program, plan: final.plan }, final.ir)
+      ? writeRegression({ seed: options.seed, path: shrunk.path, signature, ...(target === 'ensemble' ? {} : { target }), message: final.failures.join('\n'), program: verdict.failures.length ? shrunk.program : f.program, plan: final.plan }, final.ir)
       : undefined;
     failures.push({ index: f.index, original: f.program, shrunk: shrunk.program, path: shrunk.path, signature, verdict: final, ...(file ? { file } : {}) });
     log(`graph ${f.index}: ${signature}\n${final.plan}\n${final.failures.join('\n').slice(0, 2000)}${file ? `\nwritten to ${file}` : ''}`);

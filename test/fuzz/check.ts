@@ -78,7 +78,7 @@ function runLoop(ens: Ensemble, seed: number, writes: boolean): unknown {
 const checkers = new Map<FuzzBackend, Promise<CompileChecker | undefined>>();
 
 /** A compile-check backend's checker, made once per process (undefined when its tools are missing). */
-function checkerFor(b: FuzzBackend): Promise<CompileChecker | undefined> {
+export function checkerFor(b: FuzzBackend): Promise<CompileChecker | undefined> {
   let c = checkers.get(b);
   if (!c) checkers.set(b, (c = b.checker ? b.checker() : Promise.resolve(undefined)));
   return c;

@@ -1,7 +1,7 @@
 // The CUDA compile check for fuzz graphs: the plan as the cuda target builds it (exact and TF32 matmuls), through nvcc -ptx and ptxas for sm_90.
 
 import type { Graph } from '../../ir/node.js';
-import { cudaSpec } from '../../compiler/codegen/cuda-spec.js';
+import { cudaSpec } from '../../compiler/targets/cuda.js';
 import { buildPlan } from '../../compiler/pipeline.js';
 import { buildForSm90, findCudaTools, prefixedSource } from '../cuda/nvcc.js';
 import type { CompileChecker } from './backends.js';

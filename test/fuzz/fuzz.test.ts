@@ -4,16 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { activeBackends } from './backends.js';
 import { runCampaign } from './campaign.js';
 import { checkProgram } from './check.js';
+import { FUZZ_TARGETS } from './targets.js';
 import { loadRegressions, signatureOf } from './regressions.js';
 import { TEMPLATES } from './build.js';
 import { UNARY_OPS } from '../../ir/op.js';
 
-const backends = activeBackends(process.env['FUZZ_BACKENDS']?.split(','));
+// Dry-run targets (cpu-clang) get their own small budget below; npm run fuzz runs every backend.
+const backends = activeBackends(process.env['FUZZ_BACKENDS']?.split(','), { dryRun: false });
 
 describe('fuzz regressions (shrunk graphs that once disagreed)', () => {
   for (const r of loadRegressions()) {
     it(`${r.name}: ${r.signature}`, async () => {
-      const v = await checkProgram(r.program, { backends });
+      const v = await FUZZ_TARGETS[r.target ?? 'ensemble'](r.program, { backends });
       expect(v.failures, `${v.plan}\n${v.ir}`).toEqual([]);
       expect(v.compared.length + v.refused.length).toBeGreaterThan(0);
     });
@@ -46,4 +48,12 @@ describe('differential fuzzing, quick budget', () => {
     }
     expect(r.compared.get('loop vs vmap') ?? 0).toBeGreaterThan(graphs / 2);
   }, 600_000);
+
+  it('the dry-run cpu-clang target (one file in compiler/targets/) agrees with the reference on random graphs', async () => {
+    const dry = activeBackends(['reference', 'cpu-clang']);
+    expect(dry.map((b) => b.target)).toEqual(['reference', 'cpu-clang']);
+    const r = await runCampaign({ graphs: 6, seed: 7, backends: dry, shrinkTimeLimitMs: 30_000, log: () => {} });
+    expect(r.failures.map((f) => f.signature)).toEqual([]);
+    expect([...r.compared.keys()].some((k) => k.startsWith('cpu-clang vs'))).toBe(true);
+  }, 300_000);
 });

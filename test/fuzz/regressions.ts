@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Program } from './program.js';
+import type { FuzzTarget } from './targets.js';
 
 export const REGRESSION_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'regressions');
 
@@ -14,6 +15,8 @@ export interface Regression {
   /** fast-check seed and path that generate the original failing program (replay with fc.check(..., { seed, path })). */
   readonly seed: number;
   readonly path: string;
+  /** The fuzz target that found it (absent: 'ensemble'). */
+  readonly target?: FuzzTarget;
   /** What disagreed, e.g. 'webgpu vs vmap'. */
   readonly signature: string;
   readonly message: string;
@@ -31,7 +34,7 @@ export function signatureOf(failures: readonly string[]): string {
 export function writeRegression(r: Omit<Regression, 'name'>, ir: string): string {
   mkdirSync(REGRESSION_DIR, { recursive: true });
   const hash = createHash('sha256').update(JSON.stringify(r.program)).digest('hex').slice(0, 8);
-  const name = `${r.signature.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${hash}`;
+  const name = `${r.target && r.target !== 'ensemble' ? `${r.target}-` : ''}${r.signature.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${hash}`;
   const file = path.join(REGRESSION_DIR, `${name}.json`);
   writeFileSync(file, JSON.stringify({ name, ...r }, null, 2) + '\n');
   writeFileSync(path.join(REGRESSION_DIR, `${name}.ir`), `# ${r.signature}: ${r.message.split('\n')[0]}\n# replay: fc.check(property, { seed: ${r.seed}, path: '${r.path}' })\n\n${r.plan}\n\n${ir}\n`);

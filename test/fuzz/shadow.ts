@@ -3,7 +3,7 @@
 import { convertArray, dtypeOfArray, type DType, type TypedArray } from '../../ir/dtype.js';
 import { asNode, makeNode, topoSort, type Graph, type Node, type NodeOf } from '../../ir/node.js';
 import { OP_KIND } from '../../ir/op.js';
-import { runGraph } from '../../runtime/cpu/interpreter.js';
+import { runGraph } from '../../runtime/reference/interpreter.js';
 
 const up = (d: DType): DType => (d === 'f32' ? 'f64' : d);
 

@@ -5,8 +5,8 @@ import { GradError } from '../../ir/errors.js';
 import { parseGraph } from '../../ir/parse.js';
 import { printGraph } from '../../ir/print.js';
 import { verifyGraph } from '../../ir/verify.js';
-import { runGraph } from '../../runtime/cpu/interpreter.js';
-import { gradPass } from '../../compiler/passes/grad.js';
+import { runGraph } from '../../runtime/reference/interpreter.js';
+import { gradPass } from '../../compiler/passes/grad-pass.js';
 import { splitVjp } from '../../compiler/passes/grad-split.js';
 
 const BEFORE = `

@@ -20,8 +20,11 @@ export interface ReferenceCase {
   readonly io: Record<string, Tensor>;
 }
 
-export function loadCase(name: string): ReferenceCase {
-  const dir = path.join(REFERENCE_DIR, name);
+/** The torch.func composition cases (test/fixtures/torch-func), same layout. */
+export const TORCH_FUNC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/torch-func');
+
+export function loadCase(name: string, root = REFERENCE_DIR): ReferenceCase {
+  const dir = path.join(root, name);
   if (!existsSync(dir)) throw new Error(`reference case ${name} not found at ${dir}`);
   const meta = JSON.parse(readFileSync(path.join(dir, 'case.json'), 'utf8')) as Omit<ReferenceCase, 'name' | 'members' | 'io'>;
   const members = Array.from({ length: meta.ensemble }, (_, i) => loadSafetensors(path.join(dir, `member${i}.safetensors`)));

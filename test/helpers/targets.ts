@@ -1,8 +1,8 @@
-// The device targets that compile and run on this machine (the fuzzer's backend table, less the reference).
+// The device targets that compile and run on this machine (the fuzzer's backend table, less the reference and dry runs).
 
 import { FUZZ_BACKENDS } from '../fuzz/backends.js';
-import { TARGETS, type CompileTarget } from '../../compiler/targets.js';
+import type { CompileTarget } from '../../compiler/targets/registry.js';
 
 export const RUNNABLE_TARGETS: readonly CompileTarget[] = FUZZ_BACKENDS
-  .filter((b) => b.mode === 'run' && b.target !== 'reference' && Object.prototype.hasOwnProperty.call(TARGETS, b.target))
-  .map((b) => b.target as CompileTarget);
+  .filter((b) => b.mode === 'run' && b.target !== 'reference' && !b.dryRun)
+  .map((b) => b.target);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPackage } from '../../runtime/package/load.js';
 import { closeness } from '../helpers/reference.js';
 import { TwoHeads } from './fixtures/models.js';
-import { buildPackage } from '../../compiler/package/build.js';
+import { buildPackage } from '../../compiler/package/build-package.js';
 import { tempDir } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
 import type { ModuleClass } from '../../compiler/package/members.js';
-import { buildPackage, type BuildResult } from '../../compiler/package/build.js';
+import { buildPackage, type BuildResult } from '../../compiler/package/build-package.js';
 import type { InputDecl } from '../../compiler/package/trace-ensemble.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compile, functionalCall, initEnsemble, Tensor, vmap } from '../../index.js';
 import { MLP } from '../../examples/mlp.js';
-import { buildPackage, type BuildResult } from '../../compiler/package/build.js';
+import { buildPackage, type BuildResult } from '../../compiler/package/build-package.js';
 import { readSafetensors } from '../../runtime/safetensors.js';
 import { loadPackage } from '../../runtime/package/load.js';
 import { TwoHeads } from './fixtures/models.js';

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildPackage, type BuildResult } from '../../compiler/package/build.js';
+import { buildPackage, type BuildResult } from '../../compiler/package/build-package.js';
 import { BackendError } from '../../ir/errors.js';
 import { loadPackage } from '../../runtime/package/load.js';
 import { closeness } from '../helpers/reference.js';

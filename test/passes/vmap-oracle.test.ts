@@ -2,9 +2,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { ALL_OPS, insertAxis, verifyGraph, VmapError } from '../../ir/index.js';
-import { vmapPass } from '../../compiler/passes/vmap.js';
+import { vmapPass } from '../../compiler/passes/vmap-pass.js';
 import * as ops from '../../compiler/trace/ops.js';
-import { runGraph } from '../../runtime/cpu/interpreter.js';
+import { runGraph } from '../../runtime/reference/interpreter.js';
 import { Generator, manualSeed, Tensor, traceFunction, vmap } from '../../index.js';
 import { OP_CASES, makeData, type OpCase } from '../helpers/op-cases.js';
 import { expectClose } from '../helpers/assert.js';

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { parseGraph, printGraph, topoSort, verifyGraph, VmapError } from '../../ir/index.js';
-import { vmapPass } from '../../compiler/passes/vmap.js';
+import { vmapPass } from '../../compiler/passes/vmap-pass.js';
 import type { Randomness } from '../../compiler/passes/batching.js';
 import { dedent } from '../helpers/ir.js';
 

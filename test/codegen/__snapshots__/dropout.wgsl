@@ -17,11 +17,6 @@ fn vmapc_bits(seed: u32, key: u32, i: u32) -> u32 {
 fn vmapc_uniform(seed: u32, key: u32, i: u32) -> f32 {
   return f32(vmapc_bits(seed, key, i) >> 8u) * 5.9604645e-8f;
 }
-fn vmapc_normal(seed: u32, key: u32, i: u32) -> f32 {
-  let u1 = (f32(vmapc_bits(seed, key, 2u * i) >> 8u) + 1.0f) * 5.9604645e-8f;
-  let u2 = f32(vmapc_bits(seed, key, 2u * i + 1u) >> 8u) * 5.9604645e-8f;
-  return sqrt(-2.0f * log(u1)) * cos(6.28318531f * u2);
-}
 @compute @workgroup_size(256, 1, 1)
 fn main(@builtin(global_invocation_id) g_id: vec3<u32>, @builtin(local_invocation_id) l_id: vec3<u32>, @builtin(workgroup_id) w_id: vec3<u32>) {
   let i: i32 = (i32(g_id.x) + (i32(g_id.y) * 256i));

@@ -4,7 +4,6 @@
 var<workgroup> As: array<f32, 512>;
 var<workgroup> Bs: array<f32, 256>;
 fn vmapc_erf(x: f32) -> f32 {
-  // Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7).
   let ax = abs(x);
   let t = 1.0f / (1.0f + 0.3275911f * ax);
   let y = 1.0f - (((((1.061405429f * t - 1.453152027f) * t) + 1.421413741f) * t - 0.284496736f) * t + 0.254829592f) * t * exp(-ax * ax);

@@ -7,7 +7,11 @@
 #endif
 #ifndef VMAPC_HAVE_vmapc_mini
 #define VMAPC_HAVE_vmapc_mini
-static inline int32_t vmapc_mini(int32_t a, int32_t b) { return a < b ? a : b; }
+static inline int vmapc_mini(int a, int b) { return a < b ? a : b; }
+#endif
+#ifndef VMAPC_HAVE_vmapc_gelu
+#define VMAPC_HAVE_vmapc_gelu
+static inline float vmapc_gelu(float x) { return 0.5f * x * (1.0f + erff(x * 0.707106781f)); }
 #endif
 #ifndef VMAPC_HAVE_POOL
 #define VMAPC_HAVE_POOL
@@ -232,7 +236,7 @@ static void k0_matmul_task(const void* ctx_, int32_t t0) {
       for (int32_t j9 = 0; j9 < nc; j9 += 1) {
         const float v10 = arena1[((t0 * 16) + (nc1 + j9))];
         const float v11 = (acc[((i8 * 18) + j9)] + v10);
-        const float v12 = (0.5f * v11 * (1.0f + erff(v11 * 0.707106781f)));
+        const float v12 = vmapc_gelu(v11);
         arena3[((((t0 * 32) + (m0 + i8)) * 16) + (nc1 + j9))] = v12;
       }
     }

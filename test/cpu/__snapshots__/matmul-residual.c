@@ -5,13 +5,13 @@
 #include <string.h>
 #include <math.h>
 #endif
-#ifndef VMAPC_HAVE_vmapc_mini
-#define VMAPC_HAVE_vmapc_mini
-static inline int32_t vmapc_mini(int32_t a, int32_t b) { return a < b ? a : b; }
-#endif
 #ifndef VMAPC_HAVE_vmapc_maxi
 #define VMAPC_HAVE_vmapc_maxi
-static inline int32_t vmapc_maxi(int32_t a, int32_t b) { return a > b ? a : b; }
+static inline int vmapc_maxi(int a, int b) { return a > b ? a : b; }
+#endif
+#ifndef VMAPC_HAVE_vmapc_mini
+#define VMAPC_HAVE_vmapc_mini
+static inline int vmapc_mini(int a, int b) { return a < b ? a : b; }
 #endif
 #ifndef VMAPC_HAVE_POOL
 #define VMAPC_HAVE_POOL

@@ -1,21 +1,15 @@
 // vmapc kernel k0_matmul: matmul(matmul+add+gelu) -> f32[4,32,16]
-#ifndef VMAPC_HELPER_VM_IMAX
-#define VMAPC_HELPER_VM_IMAX
-static __device__ __forceinline__ int vm_imax(int a, int b) {
-  return a > b ? a : b;
-}
+#ifndef VMAPC_HAVE_vmapc_maxi
+#define VMAPC_HAVE_vmapc_maxi
+static __device__ __forceinline__ int vmapc_maxi(int a, int b) { return a > b ? a : b; }
 #endif
-#ifndef VMAPC_HELPER_VM_IMIN
-#define VMAPC_HELPER_VM_IMIN
-static __device__ __forceinline__ int vm_imin(int a, int b) {
-  return a < b ? a : b;
-}
+#ifndef VMAPC_HAVE_vmapc_mini
+#define VMAPC_HAVE_vmapc_mini
+static __device__ __forceinline__ int vmapc_mini(int a, int b) { return a < b ? a : b; }
 #endif
-#ifndef VMAPC_HELPER_VM_GELU
-#define VMAPC_HELPER_VM_GELU
-static __device__ __forceinline__ float vm_gelu(float x) {
-  return 0.5f * x * (1.0f + erff(x * 0.707106781f));
-}
+#ifndef VMAPC_HAVE_vmapc_gelu
+#define VMAPC_HAVE_vmapc_gelu
+static __device__ __forceinline__ float vmapc_gelu(float x) { return 0.5f * x * (1.0f + erff(x * 0.707106781f)); }
 #endif
 extern "C" __global__ void __launch_bounds__(256) k0_matmul(const unsigned int* __restrict__ arena0, unsigned int* __restrict__ arena1) {
   __shared__ float As[512];
@@ -30,11 +24,11 @@ extern "C" __global__ void __launch_bounds__(256) k0_matmul(const unsigned int* 
   float acc_1_0 = 0.0f;
   #pragma unroll 1
   for (int k0 = 0; k0 < 24; k0 += 16) {
-    const float v0 = __uint_as_float(arena0[(1600 + ((vm_imax(vm_imin((m0 + (tid / 16)), 31), 0) * 24) + vm_imax(vm_imin((k0 + (tid % 16)), 23), 0)))]);
+    const float v0 = __uint_as_float(arena0[(1600 + ((vmapc_maxi(vmapc_mini((m0 + (tid / 16)), 31), 0) * 24) + vmapc_maxi(vmapc_mini((k0 + (tid % 16)), 23), 0)))]);
     As[(((tid % 16) * 32) + (tid / 16))] = ((((m0 + (tid / 16)) < 32) && ((k0 + (tid % 16)) < 24)) ? v0 : 0.0f);
-    const float v1 = __uint_as_float(arena0[(1600 + ((vm_imax(vm_imin((m0 + ((tid + 256) / 16)), 31), 0) * 24) + vm_imax(vm_imin((k0 + ((tid + 256) % 16)), 23), 0)))]);
+    const float v1 = __uint_as_float(arena0[(1600 + ((vmapc_maxi(vmapc_mini((m0 + ((tid + 256) / 16)), 31), 0) * 24) + vmapc_maxi(vmapc_mini((k0 + ((tid + 256) % 16)), 23), 0)))]);
     As[((((tid + 256) % 16) * 32) + ((tid + 256) / 16))] = ((((m0 + ((tid + 256) / 16)) < 32) && ((k0 + ((tid + 256) % 16)) < 24)) ? v1 : 0.0f);
-    const float v2 = __uint_as_float(arena0[(((bz * 384) + (vm_imax(vm_imin((n0 + (tid % 16)), 15), 0) * 24)) + vm_imax(vm_imin((k0 + (tid / 16)), 23), 0))]);
+    const float v2 = __uint_as_float(arena0[(((bz * 384) + (vmapc_maxi(vmapc_mini((n0 + (tid % 16)), 15), 0) * 24)) + vmapc_maxi(vmapc_mini((k0 + (tid / 16)), 23), 0))]);
     Bs[(((tid / 16) * 16) + (tid % 16))] = ((((k0 + (tid / 16)) < 24) && ((n0 + (tid % 16)) < 16)) ? v2 : 0.0f);
     __syncthreads();
     for (int kk = 0; kk < 16; kk += 1) {
@@ -49,13 +43,13 @@ extern "C" __global__ void __launch_bounds__(256) k0_matmul(const unsigned int* 
   if ((((m0 + ty) < 32) && ((n0 + tx) < 16))) {
     const float v3 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + tx)))]);
     const float v4 = (acc_0_0 + v3);
-    const float v5 = vm_gelu(v4);
+    const float v5 = vmapc_gelu(v4);
     arena1[((((bz * 32) + (m0 + ty)) * 16) + (n0 + tx))] = __float_as_uint(v5);
   }
   if ((((m0 + (ty + 16)) < 32) && ((n0 + tx) < 16))) {
     const float v6 = __uint_as_float(arena0[(1536 + ((bz * 16) + (n0 + tx)))]);
     const float v7 = (acc_1_0 + v6);
-    const float v8 = vm_gelu(v7);
+    const float v8 = vmapc_gelu(v7);
     arena1[((((bz * 32) + (m0 + (ty + 16))) * 16) + (n0 + tx))] = __float_as_uint(v8);
   }
 }

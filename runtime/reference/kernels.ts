@@ -2,7 +2,7 @@
 
 import type { NodeOf } from '../../ir/node.js';
 import type { Op, UnaryOp, BinaryOp } from '../../ir/op.js';
-import { BackendError } from '../../ir/errors.js';
+import { BackendError, IndexError } from '../../ir/errors.js';
 import { toNumbers } from '../../ir/dtype.js';
 import { contiguousStrides, fmtShape, numelOf } from '../../ir/shape.js';
 import { normalAt, uniformAt } from '../rng.js';
@@ -130,7 +130,13 @@ export const CPU_KERNELS: { readonly [O in Op]: Kernel<O> } = {
     for (let i = 0; i < out.length; i++) out[i] = c![i] !== 0 ? a![i]! : b![i]!;
     return out;
   },
-  cast: (n, [x]) => (n.params.to === 'f32' || n.params.to === 'f64' ? x!.slice() : map1(x!, (v) => (Number.isFinite(v) ? Math.trunc(v) : 0))),
+  // ir/semantics.ts castFloatToInt: truncate; NaN, +-Inf and values outside i32 give 0 (i64: outside its range).
+  cast: (n, [x]) => {
+    const to = n.params.to;
+    if (to === 'f32' || to === 'f64') return x!.slice();
+    const lo = to === 'i32' ? -2147483648 : -(2 ** 63), hi = to === 'i32' ? 2147483648 : 2 ** 63;
+    return map1(x!, (v) => (v >= lo && v < hi ? Math.trunc(v) : 0));
+  },
 
   sum: (n, [x]) => reduceAxes(x!, n.inputs[0]!.shape, n.params.axes, 0, (a, v) => a + v),
   max: (n, [x]) => reduceAxes(x!, n.inputs[0]!.shape, n.params.axes, -Infinity, (a, v) => (v > a || Number.isNaN(v) ? v : a)),
@@ -203,28 +209,19 @@ export const CPU_KERNELS: { readonly [O in Op]: Kernel<O> } = {
     return out;
   },
 
-  max_pool: (n, [x]) => {
-    const p = n.params;
-    const out = new Float64Array(numelOf(n.shape));
-    const inSp = numelOf(n.inputs[0]!.shape.slice(-p.kernel.length)), outSp = numelOf(n.shape.slice(-p.kernel.length));
-    windows(n.inputs[0]!.shape, n.shape, p.kernel, p.stride, p.padding, p.kernel.map(() => 1), (l, o, taps) => {
-      let best = -Infinity;
-      for (const t of taps) if (t >= 0) { const v = x![l * inSp + t]!; if (v > best || Number.isNaN(v)) best = v; }
-      out[l * outSp + o] = best;
-    });
-    return out;
-  },
+  max_pool: (n, [x]) => pool(n, x!, (values) => {
+    let best = -Infinity;
+    for (const v of values) if (v > best || Number.isNaN(v)) best = v;
+    return best;
+  }),
   avg_pool: (n, [x]) => {
     const p = n.params;
-    const out = new Float64Array(numelOf(n.shape));
-    const inSp = numelOf(n.inputs[0]!.shape.slice(-p.kernel.length)), outSp = numelOf(n.shape.slice(-p.kernel.length));
-    windows(n.inputs[0]!.shape, n.shape, p.kernel, p.stride, p.padding, p.kernel.map(() => 1), (l, o, taps) => {
-      let sum = 0, count = 0;
-      for (const t of taps) if (t >= 0) { sum += x![l * inSp + t]!; count++; }
+    return pool(n, x!, (values, o) => {
+      let sum = 0;
+      for (const v of values) sum += v;
       // count_include_pad counts padded taps, but never taps past the padded border.
-      out[l * outSp + o] = sum / (p.countIncludePad ? padCount(n.inputs[0]!.shape, n.shape, p, o) : count);
+      return sum / (p.countIncludePad ? padCount(n.inputs[0]!.shape, n.shape, p, o) : values.length);
     });
-    return out;
   },
 
   reshape: (_n, [x]) => x!.slice(),
@@ -276,7 +273,7 @@ export const CPU_KERNELS: { readonly [O in Op]: Kernel<O> } = {
     const k = idx!.length;
     for (let j = 0; j < k; j++) {
       const i = idx![j]!;
-      if (!(i >= 0 && i < len)) throw new BackendError(`take: index ${i} is out of range for axis ${ax} of size ${len} (tensor ${fmtShape(xs)})`);
+      if (!(i >= 0 && i < len)) throw new IndexError(`take: index ${i} is out of range for axis ${ax} of size ${len} (tensor ${fmtShape(xs)})`);
     }
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < k; j++) {
@@ -299,6 +296,19 @@ export const CPU_KERNELS: { readonly [O in Op]: Kernel<O> } = {
 };
 
 /** The divisor of count_include_pad average pooling at output position o: taps inside the padded input. */
+/** A pooling kernel: `reduce` gets the in-bounds values of each window and its output position. */
+function pool(n: NodeOf<'max_pool'> | NodeOf<'avg_pool'>, x: Float64Array, reduce: (values: number[], o: number) => number): Float64Array {
+  const p = n.params;
+  const out = new Float64Array(numelOf(n.shape));
+  const inSp = numelOf(n.inputs[0]!.shape.slice(-p.kernel.length)), outSp = numelOf(n.shape.slice(-p.kernel.length));
+  windows(n.inputs[0]!.shape, n.shape, p.kernel, p.stride, p.padding, p.kernel.map(() => 1), (l, o, taps) => {
+    const values: number[] = [];
+    for (const t of taps) if (t >= 0) values.push(x[l * inSp + t]!);
+    out[l * outSp + o] = reduce(values, o);
+  });
+  return out;
+}
+
 function padCount(inShape: readonly number[], outShape: readonly number[], p: { kernel: number[]; stride: number[]; padding: number[] }, o: number): number {
   const s = p.kernel.length;
   const outSp = outShape.slice(-s), inSp = inShape.slice(-s);

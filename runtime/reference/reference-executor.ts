@@ -3,7 +3,7 @@
 import type { TypedArray } from '../../ir/dtype.js';
 import { BackendError } from '../../ir/errors.js';
 import type { Graph } from '../../ir/node.js';
-import type { Executor, RunOptions } from '../device.js';
+import { selectOutputs, type Executor, type RunOptions } from '../device.js';
 import { runGraph } from './interpreter.js';
 
 export class ReferenceExecutor implements Executor {
@@ -30,8 +30,7 @@ export class ReferenceExecutor implements Executor {
   async runWith(seed: number, options: RunOptions): Promise<(TypedArray | undefined)[]> {
     const outs = await this.run(seed);
     for (const [o, i] of options.feedback ?? []) this.values[i] = outs[o]!.slice();
-    const read = options.read ? new Set(options.read) : undefined;
-    return outs.map((o, i) => (!read || read.has(i) ? o : undefined));
+    return selectOutputs(outs, options.read);
   }
 
   async readInput(index: number): Promise<TypedArray> {

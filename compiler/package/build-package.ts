@@ -10,7 +10,8 @@ import { assemblePackage, type BuiltTarget } from './assemble.js';
 import { bundleRuntime } from './bundle.js';
 import { generateIndexDts, generateIndexJs, generatePackageJson } from './loader-gen.js';
 import { makeMembers, type MemberSource, type ModuleClass } from './members.js';
-import { AOT_TARGETS, aotTargetNames, type AotOverrides } from './targets.js';
+import { AOT_TARGETS, aotTargetNames } from '../targets/registry.js';
+import type { AotOverrides } from '../targets/target.js';
 import { traceEnsemble, type InputDecl } from './trace-ensemble.js';
 import { checkOutDir, writePackageFolder } from './write.js';
 
