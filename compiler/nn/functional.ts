@@ -7,15 +7,26 @@ import * as ops from '../trace/ops.js';
 import { Tensor } from '../trace/tensor.js';
 import { argError, checkInt } from '../trace/arg-error.js';
 
+/** F.relu: max(x, 0). */
 export const relu = (x: Tensor): Tensor => x.relu();
+/** F.gelu: exact (`approximate: 'none'`, the default) or with the tanh approximation. */
 export const gelu = (x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor => x.gelu(options.approximate ?? 'none');
+/** F.silu: x * sigmoid(x). */
 export const silu = (x: Tensor): Tensor => x.silu();
+/** F.tanh. */
 export const tanh = (x: Tensor): Tensor => x.tanh();
+/** F.sigmoid: 1 / (1 + e^-x). */
 export const sigmoid = (x: Tensor): Tensor => x.sigmoid();
+/** F.softmax along `dim` (required, as torch warns without it). */
 export const softmax = (x: Tensor, dim: number): Tensor => ops.softmax(x, dim);
+/** F.log_softmax along `dim`. */
 export const logSoftmax = (x: Tensor, dim: number): Tensor => ops.logSoftmax(x, dim);
+/** torch.flatten: dims startDim..endDim into one (default: all). */
 export const flatten = (x: Tensor, startDim = 0, endDim = -1): Tensor => ops.flatten(x, startDim, endDim);
+/** F.pad with a constant: `pads` are (before, after) pairs from the last dim backwards, as torch's. */
 export const pad = (x: Tensor, pads: readonly number[], value = 0): Tensor => ops.pad(x, pads, value);
+/** F.one_hot: integer indices to [..., numClasses] of 0/1 in `dtype` (default f32; torch gives int64). */
+export const oneHot = (indices: Tensor, numClasses: number, dtype: DType = 'f32'): Tensor => ops.oneHot(indices, numClasses, dtype);
 
 /** y = x @ w.T + b with w laid out [out, in], as torch.nn.functional.linear. */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
@@ -27,19 +38,26 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
   return bias ? y.add(bias) : y;
 }
 
+/** F.conv1d: x [N, C, L] (or [C, L]) with weight [O, C / groups, K]; stride, padding ('same', 'valid' or numbers), dilation, groups. */
 export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor, options: ops.ConvOptions = {}): Tensor {
   return ops.conv(x, weight, bias, 1, options);
 }
 
+/** F.conv2d: x [N, C, H, W] (or [C, H, W]) with weight [O, C / groups, KH, KW]; stride, padding, dilation, groups. */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor, options: ops.ConvOptions = {}): Tensor {
   return ops.conv(x, weight, bias, 2, options);
 }
 
+/** F.max_pool1d over windows of k (stride defaults to k). */
 export const maxPool1d = (x: Tensor, k: number, o: ops.PoolOptions = {}): Tensor => ops.pool('max', x, 1, k, o);
+/** F.max_pool2d over windows of k (one number or [kh, kw]; stride defaults to k). */
 export const maxPool2d = (x: Tensor, k: number | readonly number[], o: ops.PoolOptions = {}): Tensor => ops.pool('max', x, 2, k, o);
+/** F.avg_pool1d over windows of k (countIncludePad defaults to true, as torch's). */
 export const avgPool1d = (x: Tensor, k: number, o: ops.PoolOptions = {}): Tensor => ops.pool('avg', x, 1, k, o);
+/** F.avg_pool2d over windows of k (one number or [kh, kw]). */
 export const avgPool2d = (x: Tensor, k: number | readonly number[], o: ops.PoolOptions = {}): Tensor => ops.pool('avg', x, 2, k, o);
 
+/** F.layer_norm: normalises x over its trailing `normalizedShape` (biased variance), then weight and bias if given. */
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?: Tensor, bias?: Tensor, eps = 1e-5): Tensor {
   const n = normalizedShape.length;
   if (!shapesEqual(x.shape.slice(x.ndim - n), normalizedShape)) {
@@ -60,10 +78,13 @@ function perChannel(t: Tensor, x: Tensor): Tensor {
   return t.reshape([1, -1, ...Array(x.ndim - 2).fill(1)]);
 }
 
+/** What batchNormWithStats returns: the output, and in training mode the updated running statistics. */
 export interface BatchNormResult {
+  /** The normalised input. */
   readonly output: Tensor;
-  /** New running statistics in training mode (undefined in eval or without running stats). */
+  /** New running mean in training mode (undefined in eval or without running stats). */
   readonly runningMean?: Tensor;
+  /** New running variance (unbiased) in training mode (undefined in eval or without running stats). */
   readonly runningVar?: Tensor;
 }
 
@@ -103,6 +124,7 @@ export function batchNormWithStats(
   return { output: y, ...(newMean ? { runningMean: newMean, runningVar: newVar! } : {}) };
 }
 
+/** F.batch_norm over channel dim 1: batch statistics when training (or without running ones), else the running ones. */
 export function batchNorm(
   x: Tensor, runningMean: Tensor | undefined, runningVar: Tensor | undefined, weight?: Tensor, bias?: Tensor,
   training = false, momentum = 0.1, eps = 1e-5,
@@ -110,6 +132,7 @@ export function batchNorm(
   return batchNormWithStats(x, runningMean, runningVar, weight, bias, training, momentum, eps).output;
 }
 
+/** F.embedding: rows of `weight` [num, dim] at integer `indices` of any shape. */
 export function embedding(indices: Tensor, weight: Tensor): Tensor {
   if (isFloat(indices.dtype)) throw new ShapeError(`embedding: indices must be an integer tensor, got ${indices.dtype} ${fmtShape(indices.shape)}`);
   return ops.take(weight, indices, 0);
@@ -124,6 +147,7 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   return x.mul(keep).mul(1 / (1 - p));
 }
 
+/** How a loss reduces over the batch: its mean (the default), sum, or per-element values ('none'). */
 export type Reduction = 'mean' | 'sum' | 'none';
 
 function reduce(loss: Tensor, reduction: Reduction): Tensor {
@@ -160,11 +184,13 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: { reductio
   return reduce(nll.mul(1 - smoothing).add(uniformTerm.mul(smoothing)), options.reduction ?? 'mean');
 }
 
+/** F.mse_loss: the squared difference, reduced. */
 export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
   const d = input.sub(target);
   return reduce(d.mul(d), options.reduction ?? 'mean');
 }
 
+/** @internal A dim normalised against x's rank (negative counts from the end). */
 export function normalizeDim(dim: number, x: Tensor, what: string): number {
   return normAxis(dim, x.ndim, what);
 }

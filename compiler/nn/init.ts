@@ -22,10 +22,12 @@ export function withInitSeed<T>(seed: number | Generator, fn: () => T): T {
   }
 }
 
+/** A new f32 tensor of U(low, high) samples from the init generator. */
 export function uniform(shape: Shape, low: number, high: number): Tensor {
   return Tensor.fromArray(current.uniform(numelOf(shape), low, high), shape, 'f32');
 }
 
+/** A new f32 tensor of N(mean, std²) samples from the init generator. */
 export function normal(shape: Shape, mean = 0, std = 1): Tensor {
   return Tensor.fromArray(current.normal(numelOf(shape), mean, std), shape, 'f32');
 }
