@@ -25,8 +25,6 @@ export const logSoftmax = (x: Tensor, dim: number): Tensor => ops.logSoftmax(x, 
 export const flatten = (x: Tensor, startDim = 0, endDim = -1): Tensor => ops.flatten(x, startDim, endDim);
 /** F.pad with a constant: `pads` are (before, after) pairs from the last dim backwards, as torch's. */
 export const pad = (x: Tensor, pads: readonly number[], value = 0): Tensor => ops.pad(x, pads, value);
-/** F.one_hot: integer indices to [..., numClasses] of 0/1 in `dtype` (default f32; torch gives int64). */
-export const oneHot = (indices: Tensor, numClasses: number, dtype: DType = 'f32'): Tensor => ops.oneHot(indices, numClasses, dtype);
 
 /** y = x @ w.T + b with w laid out [out, in], as torch.nn.functional.linear. */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
