@@ -1,15 +1,15 @@
-// The runtimes a package can run on, one per target: each starts an Executor for a stored plan without the compiler.
+// The runtimes a package can run on: their interface, the webgpu runtime, a stand-in for Node-only targets, and auto's order.
 
+import { BackendError } from '../../ir/errors.js';
 import { AUTO_ORDER, slotName } from '../auto-order.js';
 import type { CpuOptions } from '../cpu-native/toolchain.js';
 import type { CudaOptions } from '../cuda/context.js';
 import type { Executor } from '../device.js';
 import type { ExecutionPlan, Target } from '../plan.js';
-import { acquireWebGpu, type WebGpuOptions } from '../webgpu/adapter.js';
+import { acquireWebGpu, useDawnModule, type WebGpuOptions } from '../webgpu/adapter.js';
 import { WebGpuExecutor } from '../webgpu/executor.js';
-import { findDawn, useDawn } from './dawn.js';
+import { findDawn } from './dawn.js';
 import { isNode } from './files.js';
-import { useKoffi } from './koffi.js';
 import { checkLimits } from './limits.js';
 
 export interface RuntimeOptions {
@@ -37,12 +37,14 @@ export interface PackageRuntime {
   start(plan: ExecutionPlan, ctx: RuntimeContext, options: RuntimeOptions): Promise<Executor>;
 }
 
-const nodeOnly = (target: string) => (): string | undefined => (isNode ? undefined : `the ${target} target runs in Node only`);
+/** One runtime per target: the loader of runtime.js has all three, the browser loader (runtime-browser.js) webgpu only. */
+export type PackageRuntimes = { readonly [T in Target]: PackageRuntime };
 
-const webgpu: PackageRuntime = {
+/** WebGPU: navigator.gpu in a browser, Dawn in Node (found next to the package, or given as `load({ dawn })`). */
+export const webgpuRuntime: PackageRuntime = {
   unavailable: () => undefined,
   async start(plan, ctx, options) {
-    if (isNode && !options.webgpu?.device) useDawn(await findDawn(ctx.base, options.dawn));
+    if (isNode && !options.webgpu?.device) useDawnModule(await findDawn(ctx.base, options.dawn));
     const gpu = await acquireWebGpu(options.webgpu);
     const limits: Record<string, unknown> = {};
     for (const key in gpu.limits) limits[key] = (gpu.limits as unknown as Record<string, unknown>)[key];
@@ -51,24 +53,16 @@ const webgpu: PackageRuntime = {
   },
 };
 
-// The cpu and cuda runtimes are imported on demand: they use Node's modules and koffi, which a browser never loads.
-const cpu: PackageRuntime = {
-  unavailable: nodeOnly('cpu'),
-  async start(plan, ctx, options) {
-    await useKoffi(ctx.base, options.koffi);
-    return (await import('./cpu-runtime.js')).startCpu(plan, options.cpu);
-  },
-};
+/** Why a Node-only target cannot run here: in a browser, always. */
+export const nodeOnlyReason = (target: Target): string => `the ${target} target runs in Node only`;
 
-const cuda: PackageRuntime = {
-  unavailable: nodeOnly('cuda'),
-  async start(plan, ctx, options) {
-    await useKoffi(ctx.base, options.koffi);
-    return (await import('./cuda-runtime.js')).startCuda(plan, ctx.requires, options.cuda);
-  },
-};
-
-export const PACKAGE_RUNTIMES: { readonly [T in Target]: PackageRuntime } = { webgpu, cpu, cuda };
+/** A target that a browser build of the loader leaves out (cpu, cuda): never available there. */
+export function nodeOnlyRuntime(target: Target): PackageRuntime {
+  return {
+    unavailable: () => nodeOnlyReason(target),
+    start: () => Promise.reject(new BackendError(nodeOnlyReason(target))),
+  };
+}
 
 /** One try of `target: 'auto'`: a target, with WebGPU limited to one kind of adapter. */
 export interface AutoStep {
