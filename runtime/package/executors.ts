@@ -6,9 +6,8 @@ import type { CpuOptions } from '../cpu-native/toolchain.js';
 import type { CudaOptions } from '../cuda/context.js';
 import type { Executor } from '../device.js';
 import type { ExecutionPlan, Target } from '../plan.js';
-import { acquireWebGpu, useDawnModule, type WebGpuOptions } from '../webgpu/adapter.js';
+import { acquireWebGpu, useDawnModule, type DawnModule, type WebGpuOptions } from '../webgpu/adapter.js';
 import { WebGpuExecutor } from '../webgpu/executor.js';
-import { findDawn } from './dawn.js';
 import { isNode } from './files.js';
 import { checkLimits } from './limits.js';
 
@@ -40,18 +39,26 @@ export interface PackageRuntime {
 /** One runtime per target: the loader of runtime.js has all three, the browser loader (runtime-browser.js) webgpu only. */
 export type PackageRuntimes = { readonly [T in Target]: PackageRuntime };
 
-/** WebGPU: navigator.gpu in a browser, Dawn in Node (found next to the package, or given as `load({ dawn })`). */
-export const webgpuRuntime: PackageRuntime = {
-  unavailable: () => undefined,
-  async start(plan, ctx, options) {
-    if (isNode && !options.webgpu?.device) useDawnModule(await findDawn(ctx.base, options.dawn));
-    const gpu = await acquireWebGpu(options.webgpu);
-    const limits: Record<string, unknown> = {};
-    for (const key in gpu.limits) limits[key] = (gpu.limits as unknown as Record<string, unknown>)[key];
-    checkLimits(limits, ctx.requires, gpu.description);
-    return WebGpuExecutor.create(gpu, plan);
-  },
-};
+/** Finds Dawn in Node: the module the app gave (`load({ dawn })`), or one found from the package's folder. */
+export type DawnFinder = (packageFolder: URL, given: unknown) => Promise<DawnModule>;
+
+/**
+ * WebGPU: navigator.gpu in a browser; in Node, Dawn from `findDawn` (runtime.js passes one; the browser
+ * build has none, so it holds no code that looks for Node packages).
+ */
+export function webgpuRuntime(findDawn?: DawnFinder): PackageRuntime {
+  return {
+    unavailable: () => undefined,
+    async start(plan, ctx, options) {
+      if (isNode && findDawn && !options.webgpu?.device) useDawnModule(await findDawn(ctx.base, options.dawn));
+      const gpu = await acquireWebGpu(options.webgpu);
+      const limits: Record<string, unknown> = {};
+      for (const key in gpu.limits) limits[key] = (gpu.limits as unknown as Record<string, unknown>)[key];
+      checkLimits(limits, ctx.requires, gpu.description);
+      return WebGpuExecutor.create(gpu, plan);
+    },
+  };
+}
 
 /** Why a Node-only target cannot run here: in a browser, always. */
 export const nodeOnlyReason = (target: Target): string => `the ${target} target runs in Node only`;

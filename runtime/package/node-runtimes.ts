@@ -1,5 +1,6 @@
 // The cpu and cuda runtimes of packages (Node only): imported on demand, so a browser never loads them; with webgpu, runtime.js's table.
 
+import { findDawn } from './dawn.js';
 import { isNode } from './files.js';
 import { nodeOnlyReason, webgpuRuntime, type PackageRuntime, type PackageRuntimes } from './executors.js';
 import { useKoffi } from './koffi.js';
@@ -25,4 +26,4 @@ const cudaRuntime: PackageRuntime = {
 };
 
 /** Every target's runtime: what runtime.js (Node, and pages that load a package folder unbundled) runs. */
-export const PACKAGE_RUNTIMES: PackageRuntimes = { webgpu: webgpuRuntime, cpu: cpuRuntime, cuda: cudaRuntime };
+export const PACKAGE_RUNTIMES: PackageRuntimes = { webgpu: webgpuRuntime(findDawn), cpu: cpuRuntime, cuda: cudaRuntime };
