@@ -77,8 +77,9 @@ import { loadPackage } from './${runtime}';
 export { VmapcError, FormatError, ShapeError, BackendError } from './${runtime}';
 
 /**
- * Where each file of this package is. \`new URL('./file', import.meta.url)\` is the form Vite, webpack
- * and Rollup rewrite to the place they copy the file to; unbundled, it is the file beside this one.
+ * Where each file of this package is. Vite and webpack rewrite \`new URL('./file', import.meta.url)\`
+ * to where they copy the file; unbundled, it is the file beside this one. (esbuild copies nothing:
+ * serve the package folder and pass load({ base }).)
  */
 export const files = {
 ${fileList(m, targets)}

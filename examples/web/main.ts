@@ -94,7 +94,7 @@ async function classify(pixels: Float32Array, input: number | 'drawn'): Promise<
     const card = document.querySelector<HTMLElement>(`.member[data-member="${m}"]`)!;
     const k = argmax(p);
     card.querySelector('.pred')!.textContent = String(k);
-    card.querySelector('.conf')!.textContent = pct(p[k]!);
+    card.querySelector('.conf')!.textContent = `${pct(p[k]!)} sure`;
     card.classList.toggle('dissent', k !== top);
     showMember(memberCharts[m]!, m, p);
   });
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
     ensemble = await load();
     // One run first: the driver compiles the kernels' pipelines then, so the time shown is a steady run's.
     await ensemble.run({ x: new Float32Array(28 * 28) });
-    $('device').textContent = `WebGPU: ${ensemble.device}`;
+    $('device').textContent = `WebGPU · ${ensemble.device.replace(/ via navigator\.gpu$/, '')}`;
   } catch (e) {
     $('device').textContent = `${(e as Error).name}: ${(e as Error).message}`;
     setState('error');

@@ -54,7 +54,8 @@ const NO_ADAPTER_HELP =
 
 function describeAdapter(adapter: GPUAdapter, label: string): string {
   const info = adapter.info;
-  const name = [info.vendor, info.device, info.description].filter((s) => s && s.length).join(' ');
+  // Browsers often leave the description empty (SwiftShader: vendor 'google', architecture 'swiftshader').
+  const name = [info.vendor, info.description ? '' : info.architecture, info.device, info.description].filter((s) => s && s.length).join(' ');
   return `${name || 'unknown adapter'} via ${label}`;
 }
 

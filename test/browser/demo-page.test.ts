@@ -51,7 +51,7 @@ const argmax = (p: readonly number[]): number => p.indexOf(Math.max(...p));
 describe('the demo page', () => {
   it('loads the package on WebGPU and draws the training curves and the digit strip', async () => {
     expect(await page.evaluate('document.body.dataset.state'), chromium.log.join('\n')).toBe('ready');
-    expect(await page.textContent('#device')).toMatch(/^WebGPU: /);
+    expect(await page.textContent('#device')).toMatch(/^WebGPU · /);
     expect(await page.locator('.digit').count()).toBe(built.data.digits.length);
     expect(built.data.digits.filter((d) => d.hard).length).toBeGreaterThan(0);
     expect(await page.locator('.member').count()).toBe(8);
