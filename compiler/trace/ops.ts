@@ -99,7 +99,9 @@ export function amax(x: Tensor, dims?: number | readonly number[], keepdim = fal
 }
 
 export function amin(x: Tensor, dims?: number | readonly number[], keepdim = false): Tensor {
-  return unary('neg', amax(unary('neg', x), dims, keepdim));
+  const axes = normDims(dims, x.shape.length, 'amin');
+  if (axes.length === 0) return x;
+  return dropDims(apply('min', [x], { axes }), axes, keepdim);
 }
 
 export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {

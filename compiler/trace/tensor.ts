@@ -7,6 +7,7 @@ import { fmtType } from '../../ir/print.js';
 import { fmtShape, normAxis, numelOf, type Shape } from '../../ir/shape.js';
 import { defaultGenerator, type Generator } from '../../runtime/rng.js';
 import * as ops from './ops.js';
+import * as extra from './ops-extra.js';
 import { currentLoc, type Trace } from './trace.js';
 
 export type NestedNumbers = number | NestedNumbers[];
@@ -277,4 +278,22 @@ export class Tensor {
     if (this.ndim !== 2 || o.ndim !== 2) throw new ShapeError(`mm: expected 2-D tensors, got ${fmtShape(this.shape)} and ${fmtShape(o.shape)}`);
     return ops.matmul(this, o);
   }
+
+  // ---- issue 13: ops with IR ops of their own (compiler/trace/ops-extra.ts) ----------------------
+
+  floor(): Tensor { return extra.floor(this); }
+  ceil(): Tensor { return extra.ceil(this); }
+  /** Rounds half to even (torch.round); `decimals` rounds x * 10^decimals. */
+  round(decimals = 0): Tensor { return extra.round(this, decimals); }
+  log1p(): Tensor { return extra.log1p(this); }
+  expm1(): Tensor { return extra.expm1(this); }
+  /** Product of all elements, or along one `dim`; integers give i64 unless `dtype` is given. */
+  prod(dim?: number, keepdim = false, dtype?: DType): Tensor { return extra.prod(this, dim, keepdim, dtype); }
+  argmin(dim?: number, keepdim = false): Tensor { return extra.argmin(this, dim, keepdim); }
+  /** Prefix sums along `dim` (torch.cumsum); integers accumulate in i64 unless `dtype` is given. */
+  cumsum(dim: number, dtype?: DType): Tensor { return extra.cumsum(this, dim, dtype); }
+  /** torch.gather along `dim` with an integer `index` of this tensor's rank. */
+  gather(dim: number, index: Tensor): Tensor { return extra.gather(this, dim, index); }
+  /** torch.Tensor.scatter_add (out of place): adds `src` at `index` along `dim`. */
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return extra.scatterAdd(this, dim, index, src); }
 }
