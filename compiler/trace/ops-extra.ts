@@ -1,11 +1,28 @@
 // The functional ops of issue 13 that have IR ops of their own: rounding, log1p/expm1, prod, argmin, cumsum, gather, scatter_add.
 
 import { isFloat, type DType } from '../../ir/dtype.js';
-import { ShapeError } from '../../ir/errors.js';
+import { ShapeError, formatLoc } from '../../ir/errors.js';
+import { fmtType } from '../../ir/print.js';
 import { fmtShape, normAxis } from '../../ir/shape.js';
 import { apply } from './apply.js';
 import { binary, cast, normDims, reshape, unary } from './ops.js';
 import type { Tensor } from './tensor.js';
+import { currentLoc } from './trace.js';
+
+/** A ShapeError for bad arguments, naming the module and source line that made the call. */
+function fail(message: string): never {
+  throw new ShapeError(message + formatLoc(currentLoc()));
+}
+
+/** A dim normalised against `rank`; out of range is a ShapeError naming the calling module. */
+function axisOf(dim: number, rank: number, what: string): number {
+  try {
+    return normAxis(dim, rank, what);
+  } catch (e) {
+    if (e instanceof ShapeError) fail(e.message);
+    throw e;
+  }
+}
 
 /** torch's result dtype of sums and products: integers accumulate in i64 unless `dtype` says otherwise. */
 function accumulatorDType(x: Tensor, dtype: DType | undefined): DType {
@@ -27,9 +44,9 @@ export function ceil(x: Tensor): Tensor {
  * (x / 10^-d and multiplied back for negative d), as torch does; integers take no decimals.
  */
 export function round(x: Tensor, decimals = 0): Tensor {
-  if (!Number.isInteger(decimals)) throw new ShapeError(`round: decimals must be an integer, got ${decimals}`);
+  if (!Number.isInteger(decimals)) fail(`round: decimals must be an integer, got ${decimals}`);
   if (!isFloat(x.dtype)) {
-    if (decimals !== 0) throw new ShapeError(`round: decimals is only supported for floating-point tensors, got ${x.dtype}${fmtShape(x.shape)}`);
+    if (decimals !== 0) fail(`round: decimals is only supported for floating-point tensors, got ${fmtType(x.dtype, x.shape)}`);
     return x;
   }
   if (decimals === 0) return unary('round', x);
@@ -58,7 +75,7 @@ export function prod(x: Tensor, dim?: number, keepdim = false, dtype?: DType): T
     const all = normDims(undefined, x.shape.length, 'prod');
     return all.length ? reshape(apply('prod', [xc], { axes: all }), []) : xc;
   }
-  const axis = normAxis(dim, x.shape.length, 'prod');
+  const axis = axisOf(dim, x.shape.length, 'prod');
   const out = apply('prod', [xc], { axes: [axis] });
   return keepdim ? out : reshape(out, x.shape.filter((_, i) => i !== axis));
 }
@@ -66,7 +83,7 @@ export function prod(x: Tensor, dim?: number, keepdim = false, dtype?: DType): T
 /** torch.argmin: the index of the first minimum (of the flattened tensor without `dim`), i32; a NaN counts as the minimum. */
 export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
   if (dim === undefined) return argmin(reshape(x, [-1]), 0, false);
-  const axis = normAxis(dim, x.shape.length, 'argmin');
+  const axis = axisOf(dim, x.shape.length, 'argmin');
   const out = apply('argmin', [x], { axis });
   return keepdim ? out : reshape(out, x.shape.filter((_, i) => i !== axis));
 }
@@ -74,20 +91,20 @@ export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
 /** torch.cumsum(input, dim, dtype=None): prefix sums along `dim`; integers accumulate in i64 unless `dtype` is given. */
 export function cumsum(x: Tensor, dim: number, dtype?: DType): Tensor {
   if (x.shape.length === 0) return cast(x, accumulatorDType(x, dtype));
-  const axis = normAxis(dim, x.shape.length, 'cumsum');
+  const axis = axisOf(dim, x.shape.length, 'cumsum');
   return apply('cumsum', [cast(x, accumulatorDType(x, dtype))], { axis, reverse: false });
 }
 
 /** The checks torch.gather and torch.scatter_add make of an index tensor, with torch's wording and the shapes. */
 function checkIndex(what: string, x: Tensor, dim: number, index: Tensor): number {
-  if (isFloat(index.dtype)) throw new ShapeError(`${what}: index must be an integer tensor (i64 or i32), got ${index.dtype}${fmtShape(index.shape)}`);
+  if (isFloat(index.dtype)) fail(`${what}: index must be an integer tensor (i64 or i32), got ${fmtType(index.dtype, index.shape)}`);
   if (index.shape.length !== x.shape.length) {
-    throw new ShapeError(`${what}: index tensor ${fmtShape(index.shape)} must have the same number of dimensions as input tensor ${fmtShape(x.shape)}`);
+    fail(`${what}: index tensor ${fmtShape(index.shape)} must have the same number of dimensions as input tensor ${fmtShape(x.shape)}`);
   }
-  const axis = normAxis(dim, Math.max(x.shape.length, 1), what);
+  const axis = axisOf(dim, Math.max(x.shape.length, 1), what);
   const bad = index.shape.findIndex((d, i) => i !== axis && d > x.shape[i]!);
   if (bad >= 0) {
-    throw new ShapeError(`${what}: size does not match at dimension ${bad}: expected index ${fmtShape(index.shape)} to be smaller than self ${fmtShape(x.shape)} apart from dimension ${axis}`);
+    fail(`${what}: size does not match at dimension ${bad}: expected index ${fmtShape(index.shape)} to be smaller than self ${fmtShape(x.shape)} apart from dimension ${axis}`);
   }
   return axis;
 }
@@ -113,9 +130,9 @@ export function gather(input: Tensor, dim: number, index: Tensor): Tensor {
  */
 export function scatterAdd(input: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   const axis = checkIndex('scatter_add', input, dim, index);
-  if (src.dtype !== input.dtype) throw new ShapeError(`scatter_add: expected self.dtype to be equal to src.dtype, got ${input.dtype} and ${src.dtype}`);
+  if (src.dtype !== input.dtype) fail(`scatter_add: expected self.dtype to be equal to src.dtype, got ${input.dtype} and ${src.dtype}`);
   if (src.shape.length !== index.shape.length || index.shape.some((d, i) => d > src.shape[i]!)) {
-    throw new ShapeError(`scatter_add: expected index ${fmtShape(index.shape)} to be smaller than src ${fmtShape(src.shape)} on every dimension`);
+    fail(`scatter_add: expected index ${fmtShape(index.shape)} to be smaller than src ${fmtShape(src.shape)} on every dimension`);
   }
   const used = index.shape.some((d, i) => d !== src.shape[i])
     ? apply('slice', [src], { starts: index.shape.map(() => 0), ends: [...index.shape] })
