@@ -17,12 +17,18 @@ import { traceFunction } from './trace/trace-fn.js';
 
 export type { CompileTarget, TargetReport };
 
+/** Options of compile(): the target, example arguments, and per-target settings. */
 export interface CompileOptions<A extends unknown[]> {
+  /**
+   * Where to run: 'webgpu', 'cuda', 'cpu', 'reference' (the interpreter), or 'auto' (the default), which
+   * tries CUDA, a native GPU through WebGPU, the C backend, then WebGPU on Mesa.
+   */
   readonly target?: CompileTarget;
   /** Example arguments: their tensors' shapes and dtypes fix the compiled signature. */
   readonly example: A;
   /** A fixed seed for random ops (dropout); by default each run draws a fresh one. */
   readonly seed?: number;
+  /** Options of the `webgpu` target (which adapter in Node, or a device to use). */
   readonly webgpu?: WebGpuOptions;
   /** Options of the `cuda` target (device ordinal, exact FP32 or TF32 tensor-core matmuls). */
   readonly cuda?: CudaOptions;
@@ -34,17 +40,24 @@ export interface CompileOptions<A extends unknown[]> {
   readonly internal?: { readonly patchSource?: (kernel: string, source: string) => string; readonly limits?: Partial<DeviceLimits> };
 }
 
+/** One generated kernel: its name, source and launch size. */
 export interface KernelInfo {
+  /** The kernel's name in the plan (`k0_matmul`). */
   readonly name: string;
+  /** What it computes, e.g. `matmul(matmul+add+relu) -> f32[8,32,128]`. */
   readonly label: string;
+  /** The source the device compiles (WGSL, CUDA C or C). */
   readonly source: string;
+  /** Threads per workgroup (block). */
   readonly workgroupSize: readonly [number, number, number];
+  /** Workgroups (blocks) per launch. */
   readonly dispatch: readonly [number, number, number];
 }
 
 /** Arguments of `run`: the function's arguments, where any top-level argument may be left undefined to reuse the last upload. */
 export type RunArgs<A extends unknown[]> = { [K in keyof A]: A[K] | undefined };
 
+/** A compiled function: call `run` with arguments like the example's (undefined reuses the last upload). */
 export interface CompiledFunction<A extends unknown[], R> {
   /** The target that runs it (never 'auto': the one auto picked). */
   readonly target: Exclude<CompileTarget, 'auto'>;
@@ -60,7 +73,12 @@ export interface CompiledFunction<A extends unknown[], R> {
   readonly kernels: readonly KernelInfo[];
   /** Uploads the leading arguments (e.g. params and buffers) once; later runs may pass undefined for them. */
   setParams(...args: Partial<A>): Promise<void>;
+  /**
+   * Runs the kernels and reads the outputs back, as tensors in the function's output structure. Arguments
+   * are checked before any is written.
+   */
   run(...args: RunArgs<A>): Promise<R>;
+  /** Frees the device memory and kernels; later calls throw a BackendError. */
   destroy(): void;
 }
 
@@ -92,6 +110,11 @@ export interface CompiledCore<A extends unknown[]> {
   readonly example: A;
 }
 
+/**
+ * Traces `fn` on the example arguments, optimises and fuses the graph, generates kernels for the target
+ * and returns something to run: the compiled function. Shapes and dtypes are fixed by the example;
+ * non-tensor arguments are baked in.
+ */
 export async function compile<A extends unknown[], R>(fn: (...args: A) => R, options: CompileOptions<A>): Promise<CompiledFunction<A, R>> {
   const core = await compileCore(fn, options);
   const { session, example } = core;

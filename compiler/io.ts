@@ -4,6 +4,10 @@ import { readFileSync } from 'node:fs';
 import { readSafetensors, writeSafetensors } from '../runtime/safetensors.js';
 import { Tensor } from './trace/tensor.js';
 
+/**
+ * Reads a .safetensors file (a PyTorch state dict saved with safetensors) into tensors by name; a
+ * malformed file is a FormatError.
+ */
 export function loadSafetensors(path: string): Record<string, Tensor> {
   const { tensors } = readSafetensors(readFileSync(path), path);
   const out: Record<string, Tensor> = {};
@@ -11,6 +15,7 @@ export function loadSafetensors(path: string): Record<string, Tensor> {
   return out;
 }
 
+/** Reads safetensors bytes into tensors by name; `what` names the source in errors. */
 export function parseSafetensors(bytes: Uint8Array, what?: string): Record<string, Tensor> {
   const { tensors } = readSafetensors(bytes, what);
   const out: Record<string, Tensor> = {};
@@ -18,6 +23,7 @@ export function parseSafetensors(bytes: Uint8Array, what?: string): Record<strin
   return out;
 }
 
+/** The safetensors bytes of these tensors (concrete ones), with optional string metadata. */
 export function serializeSafetensors(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
   return writeSafetensors(Object.entries(tensors).map(([k, t]) => [k, { dtype: t.dtype, shape: t.shape, data: t.data }]), metadata);
 }

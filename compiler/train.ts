@@ -8,12 +8,17 @@ import { countLeaves, fmtTreeDef, unflatten, type TreeDef } from './func/pytree.
 import { Tensor } from './trace/tensor.js';
 import type { ExecutionPlan } from '../runtime/plan.js';
 
+/** A compiled training step whose state (params, optimizer state, buffers) stays on the device between steps. */
 export interface CompiledTrainStep<S, D extends unknown[], X> {
+  /** The target that runs it (the one 'auto' picked). */
   readonly target: CompiledFunction<[S, ...D], [S, X]>['target'];
+  /** The device that runs the kernels. */
   readonly device: string;
   /** Why this target (see CompiledFunction.targetReport). */
   readonly targetReport: CompiledFunction<[S, ...D], [S, X]>['targetReport'];
+  /** The execution plan of one step (forward, backward and update). */
   readonly plan: ExecutionPlan;
+  /** The generated kernels. */
   readonly kernels: readonly KernelInfo[];
   /** Uploads the state (params, optimizer state, buffers). Steps then update it on the device. */
   setState(state: S): Promise<void>;
@@ -21,6 +26,7 @@ export interface CompiledTrainStep<S, D extends unknown[], X> {
   step(...data: D): Promise<X>;
   /** Reads the current state back from the device. */
   state(): Promise<S>;
+  /** Frees the device memory and kernels. */
   destroy(): void;
 }
 

@@ -1,9 +1,11 @@
 // Element types of the IR, and the typed arrays that hold them on the host.
 
+/** The element types: 32- and 64-bit floats and integers (devices run i64 as i32 and refuse f64). */
 export type DType = 'f32' | 'f64' | 'i32' | 'i64';
 
 export const DTYPES: readonly DType[] = ['f32', 'f64', 'i32', 'i64'];
 
+/** The typed array that holds each dtype's values. */
 export type TypedArray = Float32Array | Float64Array | Int32Array | BigInt64Array;
 
 export interface DTypeInfo {

@@ -1,5 +1,6 @@
 // The error classes every layer throws. Each message names the module path, tensor and shapes it can.
 
+/** Where a traced op came from: the module path and the user's source line. */
 export interface SourceLoc {
   /** Module path inside the traced model, e.g. `encoder.layers.0 (TransformerLayer)`. */
   readonly module?: string;
@@ -7,6 +8,7 @@ export interface SourceLoc {
   readonly site?: string;
 }
 
+/** ` (in module fc1 (Linear), at model.ts:12:5)`, or '' when nothing is known. */
 export function formatLoc(loc: SourceLoc | undefined): string {
   if (!loc) return '';
   const parts: string[] = [];
@@ -15,6 +17,7 @@ export function formatLoc(loc: SourceLoc | undefined): string {
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
+/** The base class of every vmapc error; `name` is the subclass's name. */
 export class VmapcError extends Error {
   constructor(message: string) {
     super(message);

@@ -2,6 +2,7 @@
 
 import { ShapeError } from './errors.js';
 
+/** A tensor's sizes, outermost first. */
 export type Shape = readonly number[];
 
 export function fmtShape(shape: Shape): string {

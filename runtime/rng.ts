@@ -35,20 +35,26 @@ export function normalAt(seed: number, key: number, i: number): number {
   return uniformPairToNormal(randomBits(seed, key, 2 * i), randomBits(seed, key, 2 * i + 1));
 }
 
+/** A generator's position: its seed and how many draws it has made. */
 export interface GeneratorState {
+  /** The seed. */
   readonly seed: number;
+  /** Draws made since seeding. */
   readonly draws: number;
 }
 
 /** A seedable stream of random arrays: each draw uses a fresh key, so draws are independent. */
 export class Generator {
   private draws = 0;
+  /** A generator seeded with `seedValue`. */
   constructor(private seedValue: number) {}
 
+  /** The current seed. */
   get seed(): number {
     return this.seedValue;
   }
 
+  /** Reseeds the stream and starts it over (torch.Generator.manual_seed). */
   manualSeed(seed: number): this {
     this.seedValue = seed >>> 0;
     this.draws = 0;
@@ -60,6 +66,7 @@ export class Generator {
     return { seed: this.seedValue, draws: this.draws };
   }
 
+  /** Returns the stream to a state from getState. */
   setState(state: GeneratorState): this {
     this.seedValue = state.seed >>> 0;
     this.draws = state.draws;
@@ -71,6 +78,7 @@ export class Generator {
     return this.draws++;
   }
 
+  /** n samples of U(low, high). */
   uniform(n: number, low = 0, high = 1): Float64Array {
     const key = this.nextKey();
     const out = new Float64Array(n);
@@ -78,6 +86,7 @@ export class Generator {
     return out;
   }
 
+  /** n samples of N(mean, std²). */
   normal(n: number, mean = 0, std = 1): Float64Array {
     const key = this.nextKey();
     const out = new Float64Array(n);
@@ -94,6 +103,10 @@ export class Generator {
 /** The process-wide default generator (torch.manual_seed's analogue). */
 export const defaultGenerator = new Generator(0x2545f491);
 
+/**
+ * Seeds the default generator that Tensor.randn, Tensor.rand and the layers' init draw from
+ * (torch.manual_seed).
+ */
 export function manualSeed(seed: number): void {
   defaultGenerator.manualSeed(seed);
 }

@@ -69,11 +69,15 @@ export function matchInputs(mod: ModuleDecl, specs: readonly InputSpec[]): Input
     return [...specs];
   }
   const missing = fwd.filter((p) => !p.optional && !specs.some((s) => s.name === p.name));
+  // An input under the wrong name is named first: it is the likelier mistake than a missing one.
+  const extra = specs.filter((s) => !fwd.some((p) => p.name === s.name));
+  if (extra.length) {
+    const guess = extra.length === 1 && missing.length === 1 ? `; did you mean --input ${fmtInputSpec({ ...extra[0]!, name: missing[0]!.name })}?` : '';
+    throw new UsageError(`${signature} has no parameter ${extra.map((s) => s.name).join(', ')} (--input ${extra.map(fmtInputSpec).join(', ')}); name the inputs after forward's parameters: ${fwd.map((p) => p.name).join(', ')}${guess}`);
+  }
   if (missing.length) {
     throw new UsageError(`${signature} needs ${missing.map((p) => `--input ${p.name}=DTYPE[...]`).join(' and ')}: ${inputSpecHelp(missing[0]!.name)}`);
   }
-  const extra = specs.filter((s) => !fwd.some((p) => p.name === s.name));
-  if (extra.length) throw new UsageError(`${signature} has no parameter ${extra.map((s) => s.name).join(', ')} (--input ${extra.map(fmtInputSpec).join(', ')}); name the inputs after forward's parameters: ${fwd.map((p) => p.name).join(', ')}`);
   const ordered: InputSpec[] = [];
   for (const p of fwd) {
     const s = specs.find((x) => x.name === p.name);
@@ -132,7 +136,7 @@ export async function buildCommand(file: string, flags: BuildFlags, io: CliIO): 
   const t0 = performance.now();
   if (!flags.quiet) io.stderr(`vmapc build ${file}\n`);
   // The TypeScript compiler and vmapc's compiler load only once the flags are known to be good.
-  const [{ analyzeModelFile, fmtProblem }, { importModuleClass }, { buildPackage }] = await Promise.all([
+  const [{ analyzeModelFile, fmtProblem, problemsFor }, { importModuleClass }, { buildPackage }] = await Promise.all([
     import('../../compiler/frontend/analyze.js'),
     import('../../compiler/frontend/import-model.js'),
     import('../../compiler/package/build-package.js'),
@@ -140,8 +144,10 @@ export async function buildCommand(file: string, flags: BuildFlags, io: CliIO): 
   const info = analyzeModelFile(file);
   if (!flags.quiet) io.stderr(`  ✓ check   ${info.files.length} file${info.files.length === 1 ? '' : 's'} read, ${info.modules.length} exported module${info.modules.length === 1 ? '' : 's'}  (${(performance.now() - t0).toFixed(0)} ms)\n`);
   const mod = chooseModule(info, flags.module);
-  if (info.problems.length) {
-    throw new TraceError(`${file} uses what vmapc cannot trace (nothing was run):\n${info.problems.map((p) => `  ${fmtProblem(p)}`).join('\n')}`);
+  // Only what this module uses counts: another class of the file that cannot be traced does not block it.
+  const problems = problemsFor(mod);
+  if (problems.length) {
+    throw new TraceError(`${mod.name} (${file}) uses what vmapc cannot trace (nothing was run):\n${problems.map((p) => `  ${fmtProblem(p)}`).join('\n')}`);
   }
   const inputs: InputDecl[] = matchInputs(mod, specs).map((s) => toInputDecl(s, members));
   const args = parseArgs(flags.args, mod);

@@ -2,7 +2,7 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { analyzeModelFile, fmtProblem, type ModuleDecl } from '../../compiler/frontend/analyze.js';
+import { analyzeModelFile, fmtProblem, problemsFor, type ModuleDecl, type Problem } from '../../compiler/frontend/analyze.js';
 import { importModuleClass } from '../../compiler/frontend/import-model.js';
 import { withInitSeed } from '../../compiler/nn/init.js';
 import type { Module } from '../../compiler/nn/module.js';
@@ -52,12 +52,15 @@ async function inspectModelFile(file: string, flags: InspectFlags, io: CliIO): P
   const mods = flags.module ? info.modules.filter((m) => m.exportNames.includes(flags.module!)) : info.modules;
   if (flags.module && !mods.length) throw new UsageError(`${file} exports no module named '${flags.module}'; it exports ${info.modules.flatMap((m) => m.exportNames).join(', ') || 'none'}`);
   io.stdout(`${file}: ${info.modules.length} exported module${info.modules.length === 1 ? '' : 's'}${info.unexported.length ? `, ${info.unexported.length} not exported (${info.unexported.map((m) => m.name).join(', ')})` : ''}\n`);
+  // With --module, only what that module uses; without, every construct in the file.
+  const problems: readonly Problem[] = flags.module ? mods.flatMap(problemsFor) : info.problems;
   for (const m of mods) {
     io.stdout(`\n  ${m.exportNames.join(', ')}${m.exportNames.includes(m.name) ? '' : ` (class ${m.name})`}  ${m.file}:${m.line}\n    ${signature(m)}\n`);
-    if (!info.problems.length) await listState(file, m, flags.args, io);
+    // The file is run (to construct the module) only when none of those problems is there.
+    if (!problems.length) await listState(file, m, flags.args, io);
   }
-  if (info.problems.length) {
-    throw new TraceError(`${info.problems.length} construct${info.problems.length === 1 ? '' : 's'} vmapc cannot trace (the file was not run):\n${info.problems.map((p) => `  ${fmtProblem(p)}`).join('\n')}`);
+  if (problems.length) {
+    throw new TraceError(`${problems.length} construct${problems.length === 1 ? '' : 's'} vmapc cannot trace (the file was not run):\n${problems.map((p) => `  ${fmtProblem(p)}`).join('\n')}`);
   }
 }
 

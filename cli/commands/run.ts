@@ -1,11 +1,12 @@
 // vmapc run: run a package on inputs from a .safetensors or .npy file and write the outputs.
 
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { TypedArray } from '../../ir/dtype.js';
 import type { CliIO } from '../main.js';
 import { openPackage } from '../open-package.js';
 import { encodeOutputs, outputLeaves, readInputs, tensorFileKind } from '../tensor-files.js';
+import { UsageError } from '../usage.js';
 
 export interface RunFlags {
   readonly out?: string;
@@ -26,8 +27,12 @@ function summary(a: TypedArray): string {
 
 export async function runCommand(dir: string, input: string, flags: RunFlags, io: CliIO): Promise<void> {
   const kind = tensorFileKind(input, 'input');
+  if (!existsSync(input)) throw new UsageError(`the input file ${input} does not exist; give a .safetensors file with a tensor per input of the package, or a .npy file for its one input (vmapc inspect ${dir} lists them)`);
+  if (!statSync(input).isFile()) throw new UsageError(`the input ${input} is a folder; give a .safetensors or .npy file`);
   const out = flags.out ?? path.join(path.dirname(input), `${path.basename(input, path.extname(input))}.out.${kind}`);
   tensorFileKind(out, '--out');
+  const outDir = path.dirname(path.resolve(out));
+  if (!existsSync(outDir)) throw new UsageError(`--out ${out}: the folder ${path.dirname(out)} does not exist; create it first or write the outputs elsewhere`);
   const ens = await openPackage(dir, flags.target);
   try {
     const { values, ignored } = readInputs(input, ens.inputs);

@@ -1,7 +1,7 @@
 // Finds what vmapc cannot trace, with file:line, before anything runs: value reads in forward, async forward, modules defined in functions.
 
 import { Node, SyntaxKind, type SourceFile, type Type } from 'ts-morph';
-import { forwardOf, moduleClassesIn } from './modules.js';
+import { extendsModule, forwardOf, moduleClassesIn } from './modules.js';
 import { isVmapcInternal, where } from './project.js';
 
 export interface Problem {
@@ -97,33 +97,75 @@ function functionName(fn: Node): string {
   return v?.getName() ?? '<anonymous>';
 }
 
-/** Every construct in the local files that vmapc cannot build, in file order. */
-export function findProblems(files: readonly SourceFile[]): Problem[] {
+type AnyClass = ReturnType<typeof moduleClassesIn>[number];
+
+/** What one module class does that vmapc cannot trace: defined inside a function, an async forward, value reads in what forward runs. */
+function classProblems(cls: AnyClass): Problem[] {
   const problems: Problem[] = [];
-  const scanned = new Set<Node>();
-  for (const sf of files) {
-    for (const cls of moduleClassesIn(sf)) {
-      const name = cls.getName() ?? '<anonymous>';
-      const fn = enclosingFunction(cls);
-      if (fn) {
-        problems.push({ ...where(cls.getNameNode() ?? cls), message: `module class ${name} is defined inside ${functionName(fn)}(): vmapc builds modules from classes at the top level of a file; move it out and export it` });
-      }
-      const fwd = forwardOf(cls);
-      if (!fwd || isVmapcInternal(fwd.getSourceFile().getFilePath())) continue;
-      if (fwd.isAsync()) problems.push({ ...where(fwd.getNameNode()), message: `${name}.forward is async: forward must compute its result synchronously to be traced; remove async and await` });
-      for (const body of reachable(fwd)) {
-        if (scanned.has(body)) continue;
-        scanned.add(body);
-        const label = body === fwd ? `${name}.forward` : `${functionName(body)}() (called from ${name}.forward)`;
-        problems.push(...valueReads(body, label));
-      }
-    }
+  const name = cls.getName() ?? '<anonymous>';
+  const fn = enclosingFunction(cls);
+  if (fn) {
+    problems.push({ ...where(cls.getNameNode() ?? cls), message: `module class ${name} is defined inside ${functionName(fn)}(): vmapc builds modules from classes at the top level of a file; move it out and export it` });
   }
+  const fwd = forwardOf(cls);
+  if (!fwd || isVmapcInternal(fwd.getSourceFile().getFilePath())) return problems;
+  if (fwd.isAsync()) problems.push({ ...where(fwd.getNameNode()), message: `${name}.forward is async: forward must compute its result synchronously to be traced; remove async and await` });
+  for (const body of reachable(fwd)) {
+    const label = body === fwd ? `${name}.forward` : `${functionName(body)}() (called from ${name}.forward)`;
+    problems.push(...valueReads(body, label));
+  }
+  return problems;
+}
+
+/** Each problem once, in file order. */
+function ordered(problems: readonly Problem[]): Problem[] {
   const seen = new Set<string>();
   return problems
     .filter((p) => {
-      const key = `${p.file}:${p.line}:${p.column}:${p.message}`;
+      // One report per construct: a helper reached from two forwards is reported once (the context differs).
+      const key = `${p.file}:${p.line}:${p.column}:${p.message.split(' in ')[0]}`;
       return !seen.has(key) && !!seen.add(key);
     })
     .sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : a.file.localeCompare(b.file)));
+}
+
+/** Every construct in the local files that vmapc cannot build, in file order. */
+export function findProblems(files: readonly SourceFile[]): Problem[] {
+  return ordered(files.flatMap((sf) => moduleClassesIn(sf).flatMap(classProblems)));
+}
+
+/** The class a `new X(...)` constructs, when it is a local module class. */
+function constructedModule(n: Node): AnyClass | undefined {
+  if (!Node.isNewExpression(n)) return undefined;
+  const sym = n.getExpression().getSymbol();
+  const real = sym?.isAlias() ? sym.getAliasedSymbol() : sym;
+  for (const d of real?.getDeclarations() ?? []) {
+    if ((Node.isClassDeclaration(d) || Node.isClassExpression(d)) && !isVmapcInternal(d.getSourceFile().getFilePath()) && extendsModule(d)) return d;
+  }
+  return undefined;
+}
+
+/**
+ * The local module classes that `cls` builds on: itself, its base classes, and every module class
+ * constructed in its body (fields, constructor, methods) or in local functions that body calls, transitively.
+ */
+export function classesUsedBy(cls: AnyClass): AnyClass[] {
+  const out: AnyClass[] = [];
+  const visit = (c: AnyClass | undefined): void => {
+    if (!c || out.includes(c) || isVmapcInternal(c.getSourceFile().getFilePath())) return;
+    out.push(c);
+    visit(c.getBaseClass());
+    for (const body of reachable(c)) body.forEachDescendant((n) => visit(constructedModule(n)));
+  };
+  visit(cls);
+  return out;
+}
+
+/**
+ * What keeps one module from being traced: the problems of the classes it uses (classesUsedBy), so
+ * an untraceable class elsewhere in the file does not block a traceable one.
+ */
+export function problemsOfModule(cls: AnyClass): Problem[] {
+  // The used classes first, so a construct in a submodule's forward is reported as that class's.
+  return ordered(classesUsedBy(cls).reverse().flatMap(classProblems));
 }

@@ -2,7 +2,7 @@
 
 import * as path from 'node:path';
 import { Node, SyntaxKind, type ClassDeclaration, type ClassExpression, type MethodDeclaration, type SourceFile } from 'ts-morph';
-import { VMAPC_ROOT, where } from './project.js';
+import { vmapcTypesFile, where } from './project.js';
 
 type AnyClass = ClassDeclaration | ClassExpression;
 
@@ -28,7 +28,7 @@ export interface ModuleDecl {
   readonly node: AnyClass;
 }
 
-const MODULE_FILE = path.join(VMAPC_ROOT, 'compiler', 'nn', 'module.ts');
+const MODULE_FILE = vmapcTypesFile('compiler/nn/module');
 
 /** True when the class derives from vmapc's nn.Module (through any chain of base classes). */
 export function extendsModule(cls: AnyClass): boolean {

@@ -6,15 +6,26 @@ import { fileURLToPath } from 'node:url';
 import { Node, Project, ts, type SourceFile } from 'ts-morph';
 import { FormatError } from '../../ir/errors.js';
 
-/** The root of this vmapc checkout (the folder of its package.json). */
-export const VMAPC_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const HERE = fileURLToPath(import.meta.url);
+
+/** The root of vmapc's library: the checkout (its sources are .ts), or dist/ in the npm package (.js and .d.ts). */
+export const VMAPC_ROOT = path.resolve(path.dirname(HERE), '../..');
+
+/**
+ * A file of vmapc as the type checker sees it, e.g. `compiler/nn/module` → its .ts source in a
+ * checkout, its .d.ts declarations in the npm package (where this file is compiled .js).
+ */
+export function vmapcTypesFile(rel: string): string {
+  return path.join(VMAPC_ROOT, `${rel}${path.extname(HERE) === '.ts' ? '.ts' : '.d.ts'}`);
+}
 
 const INTERNAL = ['ir', 'compiler', 'runtime'].map((d) => path.join(VMAPC_ROOT, d) + path.sep);
+const INDEX_FILES = ['index.ts', 'index.js', 'index.d.ts'].map((f) => path.join(VMAPC_ROOT, f));
 
 /** vmapc's own sources (what a model file imports from 'vmapc' or '../index.js'): never the user's code. */
 export function isVmapcInternal(file: string): boolean {
   const f = path.resolve(file);
-  return f === path.join(VMAPC_ROOT, 'index.ts') || INTERNAL.some((d) => f.startsWith(d)) || f.split(path.sep).includes('node_modules');
+  return INDEX_FILES.includes(f) || INTERNAL.some((d) => f.startsWith(d)) || f.split(path.sep).includes('node_modules');
 }
 
 export interface ModelProject {
@@ -41,7 +52,7 @@ export function openModelProject(file: string): ModelProject {
       allowImportingTsExtensions: true,
       types: [],
       lib: ['lib.es2023.d.ts'],
-      paths: { vmapc: [path.join(VMAPC_ROOT, 'index.ts')] },
+      paths: { vmapc: [vmapcTypesFile('index')] },
     },
   });
   const entry = project.addSourceFileAtPath(abs);

@@ -4,8 +4,10 @@ import { StateError } from '../../ir/errors.js';
 import { Buffer, Module, Parameter } from '../nn/module.js';
 import type { Tensor } from '../trace/tensor.js';
 
+/** Tensors by state-dict name, as functionalCall and stackModuleState take and give them. */
 export type TensorDict = Record<string, Tensor>;
 
+/** Options of functionalCall, as torch.func.functional_call's. */
 export interface FunctionalCallOptions {
   /** Report missing and unexpected keys (default false, as in torch). */
   readonly strict?: boolean;

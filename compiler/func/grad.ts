@@ -17,6 +17,7 @@ import { leafSlots, writeLeaves } from './write-back.js';
 
 export type { Argnums };
 
+/** Options of grad, valueAndGrad and vjp, as torch.func's. */
 export interface GradOptions {
   /** Which positional arguments to differentiate (default 0). An array gives a tuple of gradients. */
   readonly argnums?: Argnums;

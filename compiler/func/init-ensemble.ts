@@ -8,6 +8,7 @@ import type { Module } from '../nn/module.js';
 import { Tensor } from '../trace/tensor.js';
 import type { StackedState } from './stack.js';
 
+/** Options of initEnsemble: per-member seeds and constructor arguments. */
 export interface InitEnsembleOptions<A extends unknown[]> {
   /** Member i is initialised from seed + i (default seed 0). */
   readonly seed?: number;
@@ -17,6 +18,7 @@ export interface InitEnsembleOptions<A extends unknown[]> {
   readonly args?: A;
 }
 
+/** What initEnsemble returns: the stacked state, a module to call, and each member's seed. */
 export interface Ensemble<T extends Module> extends StackedState {
   /** A module of the class to call with functionalCall; it holds member 0's initial values. */
   readonly model: T;

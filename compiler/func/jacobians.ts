@@ -23,6 +23,7 @@ export type ReplaceLeaves<O, R> = O extends Tensor
 /** The Jacobian of f: (...args: A) => O with respect to argnums N. Leaf [o, i] has shape [...o.shape, ...i.shape]. */
 export type Jacobian<A extends readonly unknown[], O, N> = ReplaceLeaves<O, GradsOf<A, N>>;
 
+/** Options of jacrev, as torch.func.jacrev's. */
 export interface JacrevOptions {
   /** f returns [output, aux]; the result is [jacobian, aux] (torch's has_aux). */
   readonly hasAux?: boolean;
@@ -30,6 +31,7 @@ export interface JacrevOptions {
   readonly chunkSize?: number;
 }
 
+/** Options of jacfwd, as torch.func.jacfwd's. */
 export interface JacfwdOptions {
   /** f returns [output, aux]; the result is [jacobian, aux] (torch's has_aux). */
   readonly hasAux?: boolean;

@@ -6,6 +6,10 @@ import { fmtShape, shapesEqual } from '../../ir/shape.js';
 import type { Module } from '../nn/module.js';
 import { Tensor } from '../trace/tensor.js';
 
+/**
+ * The members' parameters and buffers stacked along a new leading member axis, as
+ * torch.func.stack_module_state returns them.
+ */
 export interface StackedState {
   /** Parameters under state-dict names, each [M, ...shape]. */
   readonly params: Record<string, Tensor>;

@@ -14,8 +14,13 @@ import { changedLeaves, leafSlots, writeLeaves, type LeafWrite } from './write-b
 
 /** in_dims: null (shared), an axis, or a nested array/record matching the arguments. */
 export type InDims = number | null | readonly InDims[] | { readonly [key: string]: InDims };
+/**
+ * out_dims: where the member axis goes in each output (null: the output is not mapped), or a nested
+ * array/record matching the outputs.
+ */
 export type OutDims = number | null | readonly OutDims[] | { readonly [key: string]: OutDims };
 
+/** Options of vmap (torch.vmap's randomness and chunk_size). */
 export interface VmapOptions {
   /** What random ops (dropout) do across members: error (default), different, or same. */
   readonly randomness?: Randomness;
@@ -29,6 +34,7 @@ function fnName(fn: object): string {
   return (fn as { name?: string }).name || '<anonymous>';
 }
 
+/** @internal in_dims or out_dims printed as torch prints them. */
 export function fmtDims(d: unknown): string {
   if (d === null) return 'null';
   if (Array.isArray(d)) return `[${d.map(fmtDims).join(', ')}]`;

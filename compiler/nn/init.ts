@@ -22,10 +22,12 @@ export function withInitSeed<T>(seed: number | Generator, fn: () => T): T {
   }
 }
 
+/** A new f32 tensor of U(low, high) samples from the init generator. */
 export function uniform(shape: Shape, low: number, high: number): Tensor {
   return Tensor.fromArray(current.uniform(numelOf(shape), low, high), shape, 'f32');
 }
 
+/** A new f32 tensor of N(mean, std²) samples from the init generator. */
 export function normal(shape: Shape, mean = 0, std = 1): Tensor {
   return Tensor.fromArray(current.normal(numelOf(shape), mean, std), shape, 'f32');
 }
@@ -44,5 +46,13 @@ export function kaimingUniformDefault(shape: Shape): Tensor {
 /** The default bias init of Linear and Conv: uniform in +-1/sqrt(fan_in). */
 export function biasUniform(shape: Shape, fanInOfWeight: number): Tensor {
   const bound = fanInOfWeight > 0 ? 1 / Math.sqrt(fanInOfWeight) : 0;
+  return uniform(shape, -bound, bound);
+}
+
+/** torch.nn.init.xavier_uniform_: uniform in +-gain*sqrt(6 / (fan_in + fan_out)), fans of a [out, in, ...] weight. */
+export function xavierUniform(shape: Shape, gain = 1): Tensor {
+  const recept = numelOf(shape.slice(2));
+  const fanOut = (shape[0] ?? 1) * recept, fanInV = (shape[1] ?? 1) * recept;
+  const bound = gain * Math.sqrt(6 / (fanInV + fanOut));
   return uniform(shape, -bound, bound);
 }

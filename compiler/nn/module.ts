@@ -8,6 +8,7 @@ import { withModule } from '../trace/trace.js';
 
 /** A tensor registered as a learnable parameter of a module (torch.nn.Parameter). */
 export class Parameter extends Tensor {
+  /** A parameter with t's shape, dtype and values (or trace node); the storage is shared. */
   constructor(t: Tensor) {
     super(t.shape, t.dtype, t.value, t.node, t.trace);
   }
@@ -15,18 +16,27 @@ export class Parameter extends Tensor {
 
 /** A tensor registered as module state that is not learned (torch.nn.Buffer). */
 export class Buffer extends Tensor {
+  /** Whether the buffer is part of the state dict (torch's persistent=True, the default). */
   readonly persistent: boolean;
+  /** A buffer with t's shape, dtype and values (or trace node); the storage is shared. */
   constructor(t: Tensor, options: { persistent?: boolean } = {}) {
     super(t.shape, t.dtype, t.value, t.node, t.trace);
     this.persistent = options.persistent ?? true;
   }
 }
 
+/** Tensors under their state-dict names (`fc1.weight`), as torch's state_dict. */
 export type StateDict = Record<string, Tensor>;
 
-/** Attributes that hold module state; everything else on an instance is ignored. */
-type Slot = { kind: 'param' | 'buffer' | 'module'; key: string };
+/** @internal An attribute that holds module state (a parameter, buffer or submodule); everything else on an instance is ignored. */
+export type Slot = { kind: 'param' | 'buffer' | 'module'; key: string };
 
+/**
+ * torch.nn.Module: subclass it, create parameters, buffers and submodules as properties, and write
+ * `forward`. Properties are found in definition order, so names and order are PyTorch's (`fc1.weight`,
+ * `layers.0.bias`). The constructor wraps `forward` so errors and traced ops know which module they came
+ * from.
+ */
 export abstract class Module {
   /** Training mode (dropout active, batch norm uses batch statistics). */
   training = true;
@@ -42,9 +52,13 @@ export abstract class Module {
     });
   }
 
+  /**
+   * The computation, written with Tensor ops; called on concrete tensors (eager) or traced ones (vmap,
+   * grad, compile).
+   */
   abstract forward(...args: never[]): unknown;
 
-  /** The attributes holding parameters, buffers and submodules, in definition order. */
+  /** @internal The attributes holding parameters, buffers and submodules, in definition order. */
   protected slots(): Slot[] {
     const out: Slot[] = [];
     for (const [key, v] of Object.entries(this)) {
@@ -55,10 +69,12 @@ export abstract class Module {
     return out;
   }
 
+  /** The direct submodules with their attribute names, in definition order. */
   namedChildren(): [string, Module][] {
     return this.slots().filter((s) => s.kind === 'module').map((s) => [s.key, this.get(s.key) as Module]);
   }
 
+  /** The direct submodules, in definition order. */
   children(): Module[] {
     return this.namedChildren().map(([, m]) => m);
   }
@@ -83,6 +99,7 @@ export abstract class Module {
     return out;
   }
 
+  /** Every module in the tree, this one first, depth-first. */
   modules(): Module[] {
     return this.namedModules().map(([, m]) => m);
   }
@@ -107,14 +124,20 @@ export abstract class Module {
     return this.namedTensors('param', options.removeDuplicate ?? true) as [string, Parameter][];
   }
 
+  /**
+   * Buffers under their state-dict names, own first then children's; shared ones once unless
+   * removeDuplicate is false.
+   */
   namedBuffers(options: { removeDuplicate?: boolean } = {}): [string, Buffer][] {
     return this.namedTensors('buffer', options.removeDuplicate ?? true) as [string, Buffer][];
   }
 
+  /** The parameters, as namedParameters gives them (tied ones once). */
   parameters(): Parameter[] {
     return this.namedParameters().map(([, p]) => p);
   }
 
+  /** The buffers, as namedBuffers gives them. */
   buffers(): Buffer[] {
     return this.namedBuffers().map(([, b]) => b);
   }
@@ -143,7 +166,15 @@ export abstract class Module {
    * Copies tensors from a state dict (a PyTorch checkpoint works) into this module. With `strict`
    * (the default), missing and unexpected keys are errors; shape mismatches always are.
    */
-  loadStateDict(sd: StateDict, options: { strict?: boolean } = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
+  loadStateDict(
+    sd: StateDict,
+    options: { strict?: boolean } = {},
+  ): {
+    /** Names the module has that `sd` does not. */
+    missingKeys: string[];
+    /** Names in `sd` the module does not have. */
+    unexpectedKeys: string[];
+  } {
     const strict = options.strict ?? true;
     const own = this.stateDict();
     const missingKeys = Object.keys(own).filter((k) => !(k in sd));
@@ -173,7 +204,12 @@ export abstract class Module {
   }
 
   /** Finds the module and attribute that a dotted state-dict name points at. */
-  resolve(name: string): { owner: Module; key: string } {
+  resolve(name: string): {
+    /** The module that holds the attribute. */
+    owner: Module;
+    /** The attribute's name on it. */
+    key: string;
+  } {
     const parts = name.split('.');
     let owner: Module = this;
     for (const p of parts.slice(0, -1)) {
@@ -194,23 +230,33 @@ export abstract class Module {
     (this as unknown as Record<string, unknown>)[key] = value;
   }
 
+  /**
+   * Stores `t` as a parameter under `name` (wrapped in a Parameter unless it is one), as torch's
+   * register_parameter.
+   */
   registerParameter(name: string, t: Tensor): Parameter {
     const p = t instanceof Parameter ? t : new Parameter(t);
     this.set(name, p);
     return p;
   }
 
+  /** Stores `t` as a buffer under `name`; a non-persistent buffer is left out of the state dict. */
   registerBuffer(name: string, t: Tensor, options: { persistent?: boolean } = {}): Buffer {
     const b = new Buffer(t, options);
     this.set(name, b);
     return b;
   }
 
+  /** Sets training mode (or eval mode with `false`) on this module and every submodule; returns this. */
   train(mode = true): this {
     for (const m of this.modules()) m.training = mode;
     return this;
   }
 
+  /**
+   * Sets eval mode (dropout off, batch norm uses running statistics) on this module and every submodule;
+   * returns this.
+   */
   eval(): this {
     return this.train(false);
   }

@@ -7,6 +7,7 @@ import * as ops from '../trace/ops.js';
 import { Tensor } from '../trace/tensor.js';
 import { along, checkLike, resolveHyper, zerosLike, type LearningRate, type PerMember, type Resolved } from './hyper.js';
 
+/** Options of adam and adamw, as torch.optim.Adam's (camelCase); hyperparameters may differ per member. */
 export interface AdamOptions {
   /** Default 1e-3. A number, one per member, or a Tensor (scalar or [M]) a schedule can feed. */
   readonly lr?: LearningRate;
@@ -16,20 +17,25 @@ export interface AdamOptions {
   readonly eps?: PerMember;
   /** Default 0 for Adam (L2 added to the gradient) and 1e-2 for AdamW (decoupled). */
   readonly weightDecay?: PerMember;
+  /** Use the running maximum of the second moment (default false). */
   readonly amsgrad?: boolean;
+  /** Maximise the objective instead (default false). */
   readonly maximize?: boolean;
 }
 
+/** Adam's state, stacked like the params (adamInit makes it). */
 export interface AdamState {
   /** Steps taken so far (a scalar f32 tensor, so a traced step reads it as an input). */
   readonly step: Tensor;
   /** First and second moments, stacked like the params. */
   readonly expAvg: TensorDict;
+  /** The second moments (running mean of squared gradients). */
   readonly expAvgSq: TensorDict;
   /** The running maximum of expAvgSq (amsgrad only). */
   readonly maxExpAvgSq?: TensorDict;
 }
 
+/** Adam's initial state for `params`: step 0 and zero moments (and the amsgrad maximum when asked for). */
 export function adamInit(params: TensorDict, options: AdamOptions = {}): AdamState {
   const base = { step: Tensor.zeros([], 'f32'), expAvg: zerosLike(params), expAvgSq: zerosLike(params) };
   return options.amsgrad ? { ...base, maxExpAvgSq: zerosLike(params) } : base;
@@ -110,11 +116,21 @@ function step(decoupled: boolean, params: TensorDict, grads: TensorDict, state: 
  * Every hyperparameter may differ per member; the step count is a tensor, so one traced graph
  * serves every step.
  */
-export function adam(params: TensorDict, grads: TensorDict, state: AdamState, options: AdamOptions = {}): { params: TensorDict; state: AdamState } {
+export function adam(params: TensorDict, grads: TensorDict, state: AdamState, options: AdamOptions = {}): {
+  /** The updated parameters. */
+  params: TensorDict;
+  /** The updated state. */
+  state: AdamState;
+} {
   return step(false, params, grads, state, options);
 }
 
 /** One AdamW step (torch.optim.AdamW): param *= 1 - lr * weight_decay first, then Adam without L2. */
-export function adamw(params: TensorDict, grads: TensorDict, state: AdamState, options: AdamOptions = {}): { params: TensorDict; state: AdamState } {
+export function adamw(params: TensorDict, grads: TensorDict, state: AdamState, options: AdamOptions = {}): {
+  /** The updated parameters. */
+  params: TensorDict;
+  /** The updated state. */
+  state: AdamState;
+} {
   return step(true, params, grads, state, options);
 }

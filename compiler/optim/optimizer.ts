@@ -4,7 +4,18 @@ import type { TensorDict } from '../func/functional-call.js';
 import { adam, adamInit, adamw, type AdamOptions, type AdamState } from './adam.js';
 import { sgd, sgdInit, type SGDOptions, type SGDState } from './sgd.js';
 
-type Update<O, S> = (params: TensorDict, grads: TensorDict, state: S, options: O) => { params: TensorDict; state: S };
+/** A functional optimizer step (sgd, adam, adamw, or your own): new params and state from params, grads, state and options. */
+export type Update<O, S> = (
+  params: TensorDict,
+  grads: TensorDict,
+  state: S,
+  options: O,
+) => {
+  /** The updated parameters. */
+  params: TensorDict;
+  /** The updated state. */
+  state: S;
+};
 
 /**
  * Wraps a functional optimizer (sgd, adam, adamw). `step(grads)` replaces the entries of the params
@@ -13,6 +24,7 @@ type Update<O, S> = (params: TensorDict, grads: TensorDict, state: S, options: O
  * compiled training step should call; this class is the convenience on top for eager loops.
  */
 export class Optimizer<O, S> {
+  /** An optimizer over `params` with its options, initial state, and the functional update it applies. */
   constructor(
     /** The stacked params, updated in place by step(). */
     readonly params: TensorDict,
@@ -31,19 +43,25 @@ export class Optimizer<O, S> {
   }
 }
 
+/** torch.optim.SGD over a stacked params dict (sgd, holding its state). */
 export class SGD extends Optimizer<SGDOptions, SGDState> {
+  /** Starts with sgdInit's state. */
   constructor(params: TensorDict, options: SGDOptions) {
     super(params, options, sgdInit(params, options), sgd);
   }
 }
 
+/** torch.optim.Adam over a stacked params dict (adam, holding its state). */
 export class Adam extends Optimizer<AdamOptions, AdamState> {
+  /** Starts with adamInit's state. */
   constructor(params: TensorDict, options: AdamOptions = {}) {
     super(params, options, adamInit(params, options), adam);
   }
 }
 
+/** torch.optim.AdamW over a stacked params dict (adamw, holding its state). */
 export class AdamW extends Optimizer<AdamOptions, AdamState> {
+  /** Starts with adamInit's state. */
   constructor(params: TensorDict, options: AdamOptions = {}) {
     super(params, options, adamInit(params, options), adamw);
   }

@@ -7,16 +7,23 @@ import {
   along, checkLike, memberValues, resolveHyper, scaleBy, zerosLike, type LearningRate, type PerMember, type Resolved,
 } from './hyper.js';
 
+/** Options of sgd, as torch.optim.SGD's (camelCase); hyperparameters may differ per member. */
 export interface SGDOptions {
   /** A number, one per member, or a Tensor (scalar or [M]) a schedule can feed. */
   readonly lr: LearningRate;
+  /** Momentum factor (default 0: plain SGD). */
   readonly momentum?: PerMember;
+  /** Dampening of the momentum (default 0). */
   readonly dampening?: PerMember;
+  /** L2 penalty added to the gradient (default 0). */
   readonly weightDecay?: PerMember;
+  /** Nesterov momentum (needs momentum > 0 and dampening 0). */
   readonly nesterov?: boolean;
+  /** Maximise the objective instead (default false). */
   readonly maximize?: boolean;
 }
 
+/** SGD's state (sgdInit makes it). */
 export interface SGDState {
   /** Steps taken so far (a scalar f32 tensor, so a traced step reads it as an input). */
   readonly step: Tensor;
@@ -60,7 +67,12 @@ export function sgdInit(params: TensorDict, options: SGDOptions): SGDState {
  * once and serves every step: buf starts at zero and the dampening factor is 1 while step == 0.
  * A member whose momentum is 0 keeps the plain gradient (its dampening is ignored, as in torch).
  */
-export function sgd(params: TensorDict, grads: TensorDict, state: SGDState, options: SGDOptions): { params: TensorDict; state: SGDState } {
+export function sgd(params: TensorDict, grads: TensorDict, state: SGDState, options: SGDOptions): {
+  /** The updated parameters. */
+  params: TensorDict;
+  /** The updated state. */
+  state: SGDState;
+} {
   validate(options);
   checkLike(WHAT, 'grads', grads, params);
   const lr = resolveHyper(WHAT, 'learning rate', options.lr, params, { min: 0 });

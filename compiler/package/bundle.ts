@@ -5,13 +5,16 @@ import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { BackendError } from '../../ir/errors.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const HERE = fileURLToPath(import.meta.url);
+const ROOT = path.resolve(path.dirname(HERE), '../..');
+/** The runtime's sources are .ts in a checkout and compiled .js in the npm package (dist/), as this file is. */
+const EXT = path.extname(HERE) === '.ts' ? '.ts' : '.js';
 /** A folder name for esbuild's output paths; nothing is written there. */
 const OUT = path.join(ROOT, '.vmapc-bundle');
-const ENTRY = path.join(ROOT, 'runtime/package/entry.ts');
+const ENTRY = path.join(ROOT, `runtime/package/entry${EXT}`);
 const SHIMS: Record<string, string> = {
-  webgpu: path.join(ROOT, 'runtime/package/dawn.ts'),
-  koffi: path.join(ROOT, 'runtime/package/koffi.ts'),
+  webgpu: path.join(ROOT, `runtime/package/dawn${EXT}`),
+  koffi: path.join(ROOT, `runtime/package/koffi${EXT}`),
 };
 
 /** Where the bundle's files go in the package: runtime.js, and the chunks it imports on demand. */

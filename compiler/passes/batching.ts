@@ -5,6 +5,7 @@ import type { Op } from '../../ir/op.js';
 import type { OpParams } from '../../ir/params.js';
 import { insertAxis, moveAxisPerm } from '../../ir/shape.js';
 
+/** What random ops do under vmap (torch.vmap's randomness): raise ('error'), draw per member ('different'), or draw once for all ('same'). */
 export type Randomness = 'error' | 'different' | 'same';
 
 /** A value of the batched graph: `bdim` is the axis that indexes members, or null when not mapped. */

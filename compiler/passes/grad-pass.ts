@@ -8,6 +8,7 @@ import { shapesEqual } from '../../ir/shape.js';
 import { fill, type GradContext } from './grad-context.js';
 import { gradRule, type GradRule } from './grad-rules.js';
 
+/** Options of gradPass: what to differentiate with respect to, and which outputs. */
 export interface GradPassOptions {
   /** The graph inputs to differentiate with respect to (indices into graph.inputs; float only). */
   readonly wrt: readonly number[];

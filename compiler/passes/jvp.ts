@@ -8,6 +8,7 @@ import { shapesEqual } from '../../ir/shape.js';
 import { fill } from './grad-context.js';
 import { jvpRule, type JvpContext, type JvpRule } from './jvp-rules.js';
 
+/** Options of jvpPass: which inputs get tangents and which outputs' tangents are returned. */
 export interface JvpPassOptions {
   /** The graph inputs that get a tangent (indices into graph.inputs; float only). Others are constants. */
   readonly wrt: readonly number[];

@@ -18,6 +18,7 @@ export type { Target };
 export const TARGETS = { webgpu, cuda, cpu, reference, 'cpu-clang': cpuClang } satisfies Record<string, TargetDefinition>;
 
 /** A target's name. */
+/** The name of a target that runs code: 'webgpu', 'cuda', 'cpu', 'reference' (and any registered later). */
 export type TargetName = keyof typeof TARGETS;
 
 /** What `compile({ target })` accepts. */
@@ -50,7 +51,15 @@ export interface TargetReport {
   readonly requested: CompileTarget;
   /** The target that runs the function. */
   readonly chosen: TargetName;
-  readonly tried: readonly { readonly slot: string; readonly ok: boolean; readonly reason?: string }[];
+  /** Each slot auto tried, in order. */
+  readonly tried: readonly {
+    /** The target (and adapter kind), e.g. `webgpu:native`. */
+    readonly slot: string;
+    /** Whether it started. */
+    readonly ok: boolean;
+    /** Why it was skipped. */
+    readonly reason?: string;
+  }[];
 }
 
 /** A report in words: one line per slot tried. */

@@ -1,25 +1,20 @@
 // The functional ops of issue 13 that have IR ops of their own: rounding, log1p/expm1, prod, argmin, cumsum, gather, scatter_add.
 
 import { isFloat, type DType } from '../../ir/dtype.js';
-import { ShapeError, formatLoc } from '../../ir/errors.js';
+import { ShapeError } from '../../ir/errors.js';
 import { fmtType } from '../../ir/print.js';
 import { fmtShape, normAxis } from '../../ir/shape.js';
 import { apply } from './apply.js';
 import { binary, cast, normDims, reshape, unary } from './ops.js';
+import { argError } from './arg-error.js';
 import type { Tensor } from './tensor.js';
-import { currentLoc } from './trace.js';
-
-/** A ShapeError for bad arguments, naming the module and source line that made the call. */
-function fail(message: string): never {
-  throw new ShapeError(message + formatLoc(currentLoc()));
-}
 
 /** A dim normalised against `rank`; out of range is a ShapeError naming the calling module. */
 function axisOf(dim: number, rank: number, what: string): number {
   try {
     return normAxis(dim, rank, what);
   } catch (e) {
-    if (e instanceof ShapeError) fail(e.message);
+    if (e instanceof ShapeError) throw argError(e.message);
     throw e;
   }
 }
@@ -44,9 +39,9 @@ export function ceil(x: Tensor): Tensor {
  * (x / 10^-d and multiplied back for negative d), as torch does; integers take no decimals.
  */
 export function round(x: Tensor, decimals = 0): Tensor {
-  if (!Number.isInteger(decimals)) fail(`round: decimals must be an integer, got ${decimals}`);
+  if (!Number.isInteger(decimals)) throw argError(`round: decimals must be an integer, got ${decimals}`);
   if (!isFloat(x.dtype)) {
-    if (decimals !== 0) fail(`round: decimals is only supported for floating-point tensors, got ${fmtType(x.dtype, x.shape)}`);
+    if (decimals !== 0) throw argError(`round: decimals is only supported for floating-point tensors, got ${fmtType(x.dtype, x.shape)}`);
     return x;
   }
   if (decimals === 0) return unary('round', x);
@@ -97,14 +92,14 @@ export function cumsum(x: Tensor, dim: number, dtype?: DType): Tensor {
 
 /** The checks torch.gather and torch.scatter_add make of an index tensor, with torch's wording and the shapes. */
 function checkIndex(what: string, x: Tensor, dim: number, index: Tensor): number {
-  if (isFloat(index.dtype)) fail(`${what}: index must be an integer tensor (i64 or i32), got ${fmtType(index.dtype, index.shape)}`);
+  if (isFloat(index.dtype)) throw argError(`${what}: index must be an integer tensor (i64 or i32), got ${fmtType(index.dtype, index.shape)}`);
   if (index.shape.length !== x.shape.length) {
-    fail(`${what}: index tensor ${fmtShape(index.shape)} must have the same number of dimensions as input tensor ${fmtShape(x.shape)}`);
+    throw argError(`${what}: index tensor ${fmtShape(index.shape)} must have the same number of dimensions as input tensor ${fmtShape(x.shape)}`);
   }
   const axis = axisOf(dim, Math.max(x.shape.length, 1), what);
   const bad = index.shape.findIndex((d, i) => i !== axis && d > x.shape[i]!);
   if (bad >= 0) {
-    fail(`${what}: size does not match at dimension ${bad}: expected index ${fmtShape(index.shape)} to be smaller than self ${fmtShape(x.shape)} apart from dimension ${axis}`);
+    throw argError(`${what}: size does not match at dimension ${bad}: expected index ${fmtShape(index.shape)} to be smaller than self ${fmtShape(x.shape)} apart from dimension ${axis}`);
   }
   return axis;
 }
@@ -130,9 +125,9 @@ export function gather(input: Tensor, dim: number, index: Tensor): Tensor {
  */
 export function scatterAdd(input: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   const axis = checkIndex('scatter_add', input, dim, index);
-  if (src.dtype !== input.dtype) fail(`scatter_add: expected self.dtype to be equal to src.dtype, got ${input.dtype} and ${src.dtype}`);
+  if (src.dtype !== input.dtype) throw argError(`scatter_add: expected self.dtype to be equal to src.dtype, got ${input.dtype} and ${src.dtype}`);
   if (src.shape.length !== index.shape.length || index.shape.some((d, i) => d > src.shape[i]!)) {
-    fail(`scatter_add: expected index ${fmtShape(index.shape)} to be smaller than src ${fmtShape(src.shape)} on every dimension`);
+    throw argError(`scatter_add: expected index ${fmtShape(index.shape)} to be smaller than src ${fmtShape(src.shape)} on every dimension`);
   }
   const used = index.shape.some((d, i) => d !== src.shape[i])
     ? apply('slice', [src], { starts: index.shape.map(() => 0), ends: [...index.shape] })

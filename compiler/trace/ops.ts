@@ -9,6 +9,7 @@ import {
 import { apply } from './apply.js';
 import { Tensor } from './tensor.js';
 
+/** A tensor or a plain number (broadcast as a scalar of the tensor's dtype, as PyTorch's Python scalars). */
 export type TensorLike = Tensor | number;
 
 const RANK: Record<DType, number> = { i32: 0, i64: 1, f32: 2, f64: 3 };
@@ -21,14 +22,20 @@ function resultDType(a: TensorLike, b: TensorLike): DType {
   return !isFloat(t.dtype) && !Number.isInteger(s) ? 'f32' : t.dtype;
 }
 
+/**
+ * A tensor filled with `value`, recorded as an op (so inside a trace it is a node, not a captured
+ * constant).
+ */
 export function full(shape: Shape, value: number, dtype: DType = 'f32'): Tensor {
   return apply('full', [], { value }, { shape, dtype });
 }
 
+/** x converted to `dtype` (x itself when it has it); float to integer truncates toward zero. */
 export function cast(x: Tensor, dtype: DType): Tensor {
   return x.dtype === dtype ? x : apply('cast', [x], { to: dtype });
 }
 
+/** x's values in a new shape; one size may be -1 (torch.reshape). */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const to = resolveReshape(x.shape, shape, 'reshape');
   return shapesEqual(to, x.shape) ? x : apply('reshape', [x], { shape: to });
@@ -47,6 +54,7 @@ function asTensor(v: TensorLike, dtype: DType, shape: Shape): Tensor {
   return v instanceof Tensor ? cast(v, dtype) : full(shape, v, dtype);
 }
 
+/** @internal An elementwise binary IR op with PyTorch's broadcasting and type promotion. */
 export function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new ShapeError(`${op}: at least one operand must be a Tensor`);
   const dtype = resultDType(a, b);
@@ -56,10 +64,15 @@ export function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   return apply(op, [ta, tb], {});
 }
 
+/** @internal An elementwise unary IR op. */
 export function unary(op: UnaryOp, x: Tensor): Tensor {
   return apply(op, [x], {});
 }
 
+/**
+ * cond ? a : b per element (torch.where), broadcast; cond is any tensor, nonzero meaning true. The way to
+ * write data-dependent choices in traced code.
+ */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const dtype = a instanceof Tensor || b instanceof Tensor ? resultDType(a, b) : 'f32';
   const shape = broadcastShapes([cond.shape, a instanceof Tensor ? a.shape : [], b instanceof Tensor ? b.shape : []], 'where');
@@ -80,30 +93,38 @@ function dropDims(x: Tensor, dims: readonly number[], keepdim: boolean): Tensor 
   return keepdim ? x : reshape(x, x.shape.filter((_, i) => !dims.includes(i)));
 }
 
+/** The sum over `dims` (one, a list, or all), as torch.sum. */
 export function sum(x: Tensor, dims?: number | readonly number[], keepdim = false): Tensor {
   const axes = normDims(dims, x.shape.length, 'sum');
   if (axes.length === 0) return x;
   return dropDims(apply('sum', [x], { axes }), axes, keepdim);
 }
 
+/** The mean over `dims` (one, a list, or all), as torch.mean. */
 export function mean(x: Tensor, dims?: number | readonly number[], keepdim = false): Tensor {
   const axes = normDims(dims, x.shape.length, 'mean');
   const count = axes.reduce((n, a) => n * x.shape[a]!, 1);
   return binary('div', sum(x, axes, keepdim), count);
 }
 
+/** The maximum over `dims` (one, a list, or all), as torch.amax. */
 export function amax(x: Tensor, dims?: number | readonly number[], keepdim = false): Tensor {
   const axes = normDims(dims, x.shape.length, 'amax');
   if (axes.length === 0) return x;
   return dropDims(apply('max', [x], { axes }), axes, keepdim);
 }
 
+/** The minimum over `dims` (one, a list, or all), as torch.amin. */
 export function amin(x: Tensor, dims?: number | readonly number[], keepdim = false): Tensor {
   const axes = normDims(dims, x.shape.length, 'amin');
   if (axes.length === 0) return x;
   return dropDims(apply('min', [x], { axes }), axes, keepdim);
 }
 
+/**
+ * The index (i32) of the largest value along `dim`, of the flattened tensor when dim is left out
+ * (torch.argmax).
+ */
 export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
   if (dim === undefined) return argmax(reshape(x, [-1]), 0, false);
   const axis = normAxis(dim, x.shape.length, 'argmax');
@@ -118,6 +139,7 @@ export function variance(x: Tensor, dims?: number | readonly number[], keepdim =
   return binary('div', sum(binary('mul', centered, centered), axes, keepdim), Math.max(count - correction, 0));
 }
 
+/** x's dims reordered: result dim i is x's dim dims[i] (torch.permute). */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   const r = x.shape.length;
   if (dims.length !== r) throw new ShapeError(`permute: got ${dims.length} dims for a tensor of rank ${r} ${fmtShape(x.shape)}`);
@@ -126,6 +148,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   return apply('permute', [x], { perm });
 }
 
+/** x with dim0 and dim1 swapped (torch.transpose). */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   const r = x.shape.length;
   const a = normAxis(dim0, r, 'transpose'), b = normAxis(dim1, r, 'transpose');
@@ -135,6 +158,7 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   return permute(x, perm);
 }
 
+/** x with dims startDim..endDim flattened into one (torch.flatten). */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   const r = x.shape.length;
   if (r === 0) return reshape(x, [1]);
@@ -143,6 +167,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   return reshape(x, [...x.shape.slice(0, s), numelOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)]);
 }
 
+/** x with a new dim of size 1 at `dim` (torch.unsqueeze). */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   const d = normAxis(dim, x.shape.length + 1, 'unsqueeze');
   const shape = [...x.shape];
@@ -150,6 +175,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   return reshape(x, shape);
 }
 
+/** x without its dims of size 1 (all, or those given) (torch.squeeze). */
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   const dims = dim === undefined ? x.shape.map((_, i) => i) : normDims(dim, x.shape.length, 'squeeze');
   return reshape(x, x.shape.filter((d, i) => !(d === 1 && dims.includes(i))));
@@ -186,6 +212,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   return squeeze(narrow(x, d, i, 1), d);
 }
 
+/** The tensors joined along an existing dim (torch.cat); dtypes are promoted to the widest. */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new ShapeError('cat: expected a non-empty list of tensors');
   const first = tensors[0]!;
@@ -195,6 +222,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   return apply('concat', tensors.map((t) => cast(t, dtype)), { axis });
 }
 
+/** Tensors of one shape joined along a new dim (torch.stack). */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new ShapeError('stack: expected a non-empty list of tensors');
   const r = tensors[0]!.shape.length;
@@ -243,10 +271,18 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   return apply('matmul', [ea, eb], {});
 }
 
+/** Options of the convolutions (torch's names in camelCase). */
 export interface ConvOptions {
+  /** The step between windows, one number or one per spatial dim (default 1). */
   stride?: number | readonly number[];
+  /** Zero padding on both sides per spatial dim, or 'same' (stride 1 only) or 'valid' (none, the default). */
   padding?: number | readonly number[] | 'same' | 'valid';
+  /** The spacing of the kernel's taps (default 1). */
   dilation?: number | readonly number[];
+  /**
+   * Channel groups: input and output channels are split into this many independent convolutions (default
+   * 1).
+   */
   groups?: number;
 }
 
@@ -257,6 +293,7 @@ function perAxis(v: number | readonly number[] | undefined, n: number, dflt: num
   return [...v];
 }
 
+/** @internal A convolution over `spatial` trailing dims; use F.conv1d / F.conv2d or the layers. */
 export function conv(x: Tensor, w: Tensor, bias: Tensor | undefined, spatial: number, opts: ConvOptions = {}): Tensor {
   const what = `conv${spatial}d`;
   const unbatched = x.shape.length === spatial + 1;
@@ -279,12 +316,17 @@ export function conv(x: Tensor, w: Tensor, bias: Tensor | undefined, spatial: nu
   return unbatched ? squeeze(y, 0) : y;
 }
 
+/** Options of the pooling layers and functions. */
 export interface PoolOptions {
+  /** The step between windows, one number or one per spatial dim (default: the kernel size). */
   stride?: number | readonly number[];
+  /** Padding on both sides per spatial dim (-inf for max pooling, zeros for average pooling); default 0. */
   padding?: number | readonly number[];
+  /** Average pooling: whether padded zeros count in the divisor (default true, as torch's count_include_pad). */
   countIncludePad?: boolean;
 }
 
+/** @internal Max or average pooling over `spatial` trailing dims; use F.maxPool2d etc. or the layers. */
 export function pool(kind: 'max' | 'avg', x: Tensor, spatial: number, kernel: number | readonly number[], opts: PoolOptions = {}): Tensor {
   const what = `${kind}_pool${spatial}d`;
   if (x.shape.length < spatial + 1) throw new ShapeError(`${what}: expected input of rank ${spatial + 1} or ${spatial + 2}, got ${fmtShape(x.shape)}`);
@@ -295,30 +337,39 @@ export function pool(kind: 'max' | 'avg', x: Tensor, spatial: number, kernel: nu
   return apply('avg_pool', [x], { kernel: k, stride, padding, countIncludePad: opts.countIncludePad ?? true });
 }
 
+/** Softmax along `dim` (torch.softmax), computed stably (the max is subtracted first). */
 export function softmax(x: Tensor, dim: number): Tensor {
   const d = normAxis(dim, x.shape.length, 'softmax');
   const e = unary('exp', binary('sub', x, amax(x, d, true)));
   return binary('div', e, sum(e, d, true));
 }
 
+/** Log-softmax along `dim` (torch.log_softmax), computed stably. */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   const d = normAxis(dim, x.shape.length, 'log_softmax');
   const shifted = binary('sub', x, amax(x, d, true));
   return binary('sub', shifted, unary('log', sum(unary('exp', shifted), d, true)));
 }
 
+/**
+ * Rows of x along `axis` at integer `indices` of any shape: the result has x's shape with that axis
+ * replaced by the indices' shape (torch.index_select for 1-D indices, numpy.take in general).
+ */
 export function take(x: Tensor, indices: Tensor, axis = 0): Tensor {
   return apply('take', [x, indices], { axis: normAxis(axis, x.shape.length, 'take') });
 }
 
+/** Integer indices to one-hot vectors [..., numClasses] in `dtype` (F.one_hot). */
 export function oneHot(indices: Tensor, numClasses: number, dtype: DType = 'f32'): Tensor {
   return apply('one_hot', [indices], { numClasses, dtype });
 }
 
+/** @internal A traced uniform [0, 1) random op (dropout uses it; under vmap it follows `randomness`). */
 export function rand(shape: Shape, dtype: DType = 'f32'): Tensor {
   return apply('rand', [], { key: 0, dist: 'uniform' }, { shape, dtype });
 }
 
+/** @internal A traced standard-normal random op. */
 export function randn(shape: Shape, dtype: DType = 'f32'): Tensor {
   return apply('rand', [], { key: 0, dist: 'normal' }, { shape, dtype });
 }

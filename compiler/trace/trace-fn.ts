@@ -10,15 +10,21 @@ import { apply, nodeIn } from './apply.js';
 import { Tensor } from './tensor.js';
 import { withNewTrace } from './trace.js';
 
+/** A graph input of traceFunction: its name, shape and dtype. */
 export interface InputSpec {
+  /** The input's name in the graph (`%x`). */
   readonly name: string;
+  /** Its shape. */
   readonly shape: Shape;
+  /** Its dtype. */
   readonly dtype: DType;
 }
 
+/** What traceFunction records: the graph, the structure of the outputs, and the outer tensors it closed over. */
 export interface TracedFunction {
   /** Inputs: one per spec, then one per captured outer tensor. */
   readonly graph: Graph;
+  /** The structure of the function's result (arrays and records of tensors); the graph's outputs are its leaves. */
   readonly outTree: TreeDef;
   /** Tensors from enclosing traces the function closed over, bound to the trailing graph inputs. */
   readonly captures: readonly Tensor[];

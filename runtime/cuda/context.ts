@@ -3,6 +3,7 @@
 import { BackendError } from '../../ir/errors.js';
 import { CudaDriver, DEVICE_ATTRIBUTE, type Handle } from './driver.js';
 
+/** Options of the `cuda` target. */
 export interface CudaOptions {
   /** The device ordinal (default 0, or VMAPC_CUDA_DEVICE). */
   readonly device?: number;

@@ -178,13 +178,13 @@ export class CudaDriver {
     this.check(this.api.cuMemcpyDtoH(dst, src, dst.byteLength), `cuMemcpyDtoH of ${what}`);
   }
 
-  /** Loads PTX or a cubin; a JIT failure carries the driver's log. */
   /** Copies bytes between device buffers (ordered with the launches on the default stream). */
   copy(dst: DevicePtr, src: DevicePtr, bytes: number, what: string): void {
     if (bytes > 0) this.check(this.api.cuMemcpyDtoD(dst, src, bytes), `cuMemcpyDtoD of ${what}`);
   }
 
-  loadModule(image: Buffer, what: string): Handle {
+  /** Loads PTX or a cubin; a JIT failure carries the driver's log. */
+  loadModule(image: Uint8Array, what: string): Handle {
     const logBytes = 16384;
     const log = koffi.alloc('uint8_t', logBytes);
     try {

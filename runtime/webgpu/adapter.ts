@@ -1,20 +1,25 @@
 // WebGPU adapter discovery: navigator.gpu in browsers; in Node, Dawn's native backend, then Mesa's CPU driver.
 
 import { BackendError } from '../../ir/errors.js';
+import type { GpuDevice, GpuLimits } from './gpu-types.js';
+import { quietDawnCall } from './quiet-dawn.js';
 
+/** Which adapter Dawn uses in Node: 'auto' (native, then Mesa), or one backend. Browsers use navigator.gpu whatever this says. */
 export type WebGpuBackend = 'auto' | 'native' | 'opengl' | 'vulkan' | 'swiftshader';
 
+/** Options of the `webgpu` target. */
 export interface WebGpuOptions {
   /** Which adapter to use in Node; 'auto' tries the platform's native backend, then Mesa (OpenGL ES). */
   readonly backend?: WebGpuBackend;
   /** Use this device instead of discovering one (e.g. one the page already has). */
-  readonly device?: GPUDevice;
+  readonly device?: GpuDevice;
 }
 
+/** The device vmapc runs on, what it is, and its limits. */
 export interface WebGpuContext {
-  readonly device: GPUDevice;
+  readonly device: GpuDevice;
   readonly description: string;
-  readonly limits: GPUSupportedLimits;
+  readonly limits: GpuLimits;
 }
 
 interface Attempt {
@@ -134,13 +139,14 @@ async function discover(backend: WebGpuBackend): Promise<WebGpuContext> {
   for (const a of attempts(backend)) {
     for (const [k, v] of Object.entries(a.env ?? {})) process.env[k] ??= v;
     try {
-      const gpu = dawn.create(a.flags);
-      const adapter = await gpu.requestAdapter({ featureLevel: a.featureLevel } as GPURequestAdapterOptions);
+      // Dawn prints its warnings (and Mesa's) while it makes the instance, adapter and device: only on request.
+      const gpu = await quietDawnCall(() => dawn.create(a.flags));
+      const adapter = await quietDawnCall(() => gpu.requestAdapter({ featureLevel: a.featureLevel } as GPURequestAdapterOptions));
       if (!adapter) {
         tried.push(`${a.label}: no adapter`);
         continue;
       }
-      const device = await deviceFor(adapter);
+      const device = await quietDawnCall(() => deviceFor(adapter));
       trackLoss(device);
       keepAlive.push(gpu, adapter);
       return { device, description: describeAdapter(adapter, `Dawn ${a.label}`), limits: device.limits };

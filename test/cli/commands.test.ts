@@ -85,7 +85,11 @@ describe('vmapc build', () => {
     expect(noArgs.stderr).toMatch(/new Sized\(inFeatures: number, outFeatures\?: number\) needs arguments; give them as a JSON array: --args '\[\.\.\.\]'/);
     const wrongName = await cli(...base, '--args', '[5]', '--input', 'y=f32[2,5]');
     expect(wrongName.code).toBe(2);
-    expect(wrongName.stderr).toMatch(/Sized\.forward\(x: Tensor, scale\?: Tensor\) needs --input x=DTYPE\[\.\.\.\]/);
+    // The unknown name is the error (it used to say only that x was missing), with the spec to write instead.
+    expect(wrongName.stderr).toMatch(/Sized\.forward\(x: Tensor, scale\?: Tensor\) has no parameter y \(--input y=f32\[2,5\]\); name the inputs after forward's parameters: x, scale; did you mean --input x=f32\[2,5\]\?/);
+    const noInput = await cli(...base, '--args', '[5]');
+    expect(noInput.code).toBe(2);
+    expect(noInput.stderr).toMatch(/Sized\.forward\(x: Tensor, scale\?: Tensor\) needs --input x=DTYPE\[\.\.\.\]/);
     const target = await cli(...base, '--args', '[5]', '--input', 'x=f32[2,5]', '--target', 'webgpu,tpu');
     expect(target.code).toBe(2);
     expect(target.stderr).toMatch(/--target tpu: this vmapc builds packages for webgpu, cuda, cpu; write --target webgpu,cuda,cpu/);

@@ -74,7 +74,8 @@ describe('vmapc build: exit codes and messages', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/uses what vmapc cannot trace \(nothing was run\)/);
     expect(r.stderr).toMatch(/test\/cli\/fixtures\/untraceable\.ts:9:15: \.item\(\)/);
-    expect(r.stderr).toMatch(/test\/cli\/fixtures\/untraceable\.ts:30:9: module class Local/);
+    // Only what ReadsValues uses is reported: Local (30:9) and AsyncForward are other classes of the file.
+    expect(r.stderr).not.toMatch(/module class Local|AsyncForward/);
   });
 
   it("a model file outside any project, importing from 'vmapc', builds", () => {

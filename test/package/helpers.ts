@@ -38,10 +38,10 @@ export interface ProcessResult {
   readonly stderr: string;
 }
 
-/** Runs a command to completion (no shell), collecting its output. */
-export function runProcess(cmd: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ProcessResult> {
+/** Runs a command to completion (no shell), collecting its output; the environment is baseEnv (default: this process's) plus env. */
+export function runProcess(cmd: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; baseEnv?: NodeJS.ProcessEnv } = {}): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: options.cwd ?? REPO, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: options.cwd ?? REPO, env: { ...(options.baseEnv ?? process.env), ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
