@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { functionalCall, nn, ShapeError, stackModuleState, Tensor, vmap } from '../../index.js';
+import * as vmapc from '../../index.js';
 import { argmin, cumsum, gather, prod, round, scatterAdd } from '../../index.js';
 
 const ints = Tensor.fromArray(Int32Array.of(1, 2, 3, 4, 5, 6), [2, 3]);
@@ -47,6 +48,15 @@ describe('dtypes and defaults, as PyTorch', () => {
     expect(gather(x, 1, idx).toArray()).toEqual([0.25, 0.25, 1.5, -2]);
     expect(scatterAdd(Tensor.zeros([2, 3]), 1, idx, Tensor.ones([2, 5])).toArray()).toEqual([1, 1, 2, 0, 0, 0]);
     expect(gather(Tensor.tensor(3), 0, Tensor.fromArray(BigInt64Array.of(0n), [])).item()).toBe(3);
+  });
+});
+
+describe('the functional forms exported by name', () => {
+  it('equal the Tensor methods, eager and under vmap', () => {
+    for (const name of ['floor', 'ceil', 'round', 'expm1'] as const) expect(vmapc[name](x).toArray()).toEqual(x[name]().toArray());
+    expect(vmapc.log1p(x.abs()).toArray()).toEqual(x.abs().log1p().toArray());
+    const rows = vmapc.vmap((r: Tensor) => [vmapc.cumsum(r, 0), vmapc.prod(r), vmapc.argmin(r)])(x);
+    expect(rows.map((t) => t.toArray())).toEqual([x.cumsum(1).toArray(), x.prod(1).toArray(), x.argmin(1).toArray()]);
   });
 });
 
