@@ -66,6 +66,10 @@ export function expm1(x: Tensor): Tensor {
  */
 export function prod(x: Tensor, dim?: number, keepdim = false, dtype?: DType): Tensor {
   const xc = cast(x, accumulatorDType(x, dtype));
+  if (x.shape.length === 0) {
+    if (dim !== undefined) axisOf(dim, 1, 'prod');
+    return xc;
+  }
   if (dim === undefined) {
     const all = normDims(undefined, x.shape.length, 'prod');
     return all.length ? reshape(apply('prod', [xc], { axes: all }), []) : xc;
@@ -78,6 +82,7 @@ export function prod(x: Tensor, dim?: number, keepdim = false, dtype?: DType): T
 /** torch.argmin: the index of the first minimum (of the flattened tensor without `dim`), i32; a NaN counts as the minimum. */
 export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
   if (dim === undefined) return argmin(reshape(x, [-1]), 0, false);
+  if (x.shape.length === 0) return reshape(argmin(reshape(x, [1]), axisOf(dim, 1, 'argmin')), []);
   const axis = axisOf(dim, x.shape.length, 'argmin');
   const out = apply('argmin', [x], { axis });
   return keepdim ? out : reshape(out, x.shape.filter((_, i) => i !== axis));

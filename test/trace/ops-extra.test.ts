@@ -41,6 +41,9 @@ describe('dtypes and defaults, as PyTorch', () => {
     expect(x.argmin().item()).toBe(1);
     expect(argmin(x, 0).dtype).toBe('i32');
     expect(argmin(x, 0).toArray()).toEqual([0, 0, 1]);
+    const s = Tensor.tensor(2.5);
+    expect([s.prod(0).item(), s.prod().item(), s.argmin(-1).item(), s.argmin().item(), s.cumsum(0).item()]).toEqual([2.5, 2.5, 0, 0, 2.5]);
+    expect(() => s.prod(1)).toThrow(/prod: dim 1 is out of range for a tensor of rank 1/);
   });
 
   it('gather and scatter_add accept i32 and i64 indices, an index longer than the axis, and rank 0', () => {
