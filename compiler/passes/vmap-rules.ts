@@ -29,7 +29,7 @@ function elementwise<O extends Op>(ctx: BatchContext, node: NodeOf<O>, args: rea
 }
 
 /** Generic batcher 2, reducer: the reduced axes shift past the batch dim, which stays where it is. */
-function reducer(ctx: BatchContext, node: NodeOf<'sum' | 'max'>, args: readonly Batched[]): Batched {
+function reducer(ctx: BatchContext, node: NodeOf<'sum' | 'max' | 'prod' | 'min'>, args: readonly Batched[]): Batched {
   const [x] = args as [Batched];
   if (x.bdim === null) return same(ctx, node, args);
   const axes = node.params.axes.map((a) => shiftAxis(a, x.bdim!));
@@ -186,10 +186,21 @@ const concat: BatchRule<'concat'> = (ctx, node, args) => {
   return mappedAt(ctx.emit('concat', args.map((a) => bdimAt(ctx, a, 0)), { axis: node.params.axis + 1 }), 0);
 };
 
-const argmax: BatchRule<'argmax'> = (ctx, node, args) => {
+/** argmax, argmin and cumsum work along one axis and keep the operand's rank: the axis shifts past the batch dim, which stays. */
+const alongAxis: BatchRule<'argmax' | 'argmin' | 'cumsum'> = (ctx, node, args) => {
   const [x] = args as [Batched];
   if (x.bdim === null) return same(ctx, node, args);
-  return mappedAt(ctx.emit('argmax', [x.node], { axis: shiftAxis(node.params.axis, x.bdim) }), x.bdim);
+  return mappedAt(ctx.emit(node.op, [x.node], { ...node.params, axis: shiftAxis(node.params.axis, x.bdim) } as never), x.bdim);
+};
+
+/**
+ * gather and scatter_add index with a tensor of the operand's rank, so the generic elementwise batcher
+ * does not fit (the indexed axis must move with the batch dim). Every operand gets the batch dim at 0
+ * (an unmapped one as a broadcast view) and the axis shifts by one: member i indexes its own slice.
+ */
+const indexedAlongAxis: BatchRule<'gather' | 'scatter_add'> = (ctx, node, args) => {
+  if (allUnmapped(args)) return same(ctx, node, args);
+  return mappedAt(ctx.emit(node.op, args.map((a) => bdimAt(ctx, a, 0)), { axis: node.params.axis + 1 }), 0);
 };
 
 const inputRule: BatchRule<'input'> = (_ctx, node) => {
@@ -209,6 +220,7 @@ export const BATCH_RULES: BatchRuleTable = {
   sqrt: elementwise, rsqrt: elementwise, recip: elementwise, sin: elementwise, cos: elementwise,
   tanh: elementwise, erf: elementwise, sigmoid: elementwise, relu: elementwise,
   gelu: elementwise, gelu_tanh: elementwise, silu: elementwise,
+  floor: elementwise, ceil: elementwise, round: elementwise, log1p: elementwise, expm1: elementwise,
   add: elementwise, sub: elementwise, mul: elementwise, div: elementwise, pow: elementwise,
   maximum: elementwise, minimum: elementwise,
   cmp_lt: elementwise, cmp_le: elementwise, cmp_gt: elementwise, cmp_ge: elementwise,
@@ -218,7 +230,11 @@ export const BATCH_RULES: BatchRuleTable = {
 
   sum: reducer,
   max: reducer,
-  argmax,
+  argmax: alongAxis,
+  prod: reducer,
+  min: reducer,
+  argmin: alongAxis,
+  cumsum: alongAxis,
 
   matmul,
   conv,
@@ -228,6 +244,8 @@ export const BATCH_RULES: BatchRuleTable = {
   reshape, permute, expand, slice, pad, concat,
   take,
   one_hot: oneHot,
+  gather: indexedAlongAxis,
+  scatter_add: indexedAlongAxis,
 };
 
 export function batchRule<O extends Op>(op: O): BatchRule<O> {
