@@ -121,20 +121,27 @@ const take: BatchRule<'take'> = (ctx, node, args) => {
   if (allUnmapped(args)) return same(ctx, node, args);
   if (idx.bdim === null) return mappedAt(ctx.emit('take', [moveBdim(ctx, x, 0), idx.node], { axis: axis + 1 }), 0);
   if (x.bdim === null) return mappedAt(ctx.emit('take', [x.node, idx.node], { axis }), axis + idx.bdim);
-  // Both mapped: offset member i's indices by i*len and gather from the members' tables stacked on `axis`.
-  const M = ctx.axisSize;
+  // Both mapped: a gather over each member's own table, so an index past a member's last row raises
+  // instead of reading the next member's table. x becomes [M, ...pre, ...ids, len, ...post] by views
+  // (the index dims broadcast in front of `axis`), the indices [M, ...pre, ...ids, ...post].
   const xs = node.inputs[0]!.shape;
-  const len = xs[axis]!;
-  const x0 = moveBdim(ctx, x, axis); // [...pre, M, len, ...post]
-  const flatShape = [...xs.slice(0, axis), M * len, ...xs.slice(axis + 1)];
-  const table = ctx.emit('reshape', [x0], { shape: flatShape });
-  const ids = moveBdim(ctx, idx, 0);
-  const idShape = ids.shape;
-  const offsets = ctx.emit('constant', [], { data: Int32Array.from({ length: M }, (_, i) => i * len) as never }, { shape: [M], dtype: 'i32' });
-  const off = ctx.emit('expand', [ctx.emit('reshape', [offsets], { shape: [M, ...idShape.slice(1).map(() => 1)] })], { shape: [...idShape] });
-  const typedIds = ids.dtype === 'i32' ? ids : ctx.emit('cast', [ids], { to: 'i32' });
-  const shifted = ctx.emit('add', [typedIds, off], {});
-  return mappedAt(ctx.emit('take', [table, shifted], { axis }), axis);
+  const pre = xs.slice(0, axis), post = xs.slice(axis + 1), len = xs[axis]!;
+  const ids0 = moveBdim(ctx, idx, 0);
+  const scalar = ids0.shape.length === 1; // a 0-d index per member
+  const idShape = scalar ? [1] : ids0.shape.slice(1);
+  const ids = scalar ? ctx.emit('reshape', [ids0], { shape: [ctx.axisSize, 1] }) : ids0;
+  const M = ctx.axisSize, k = idShape.length;
+  const gathered = [M, ...pre, ...idShape, ...post];
+  const ones = (n: number): number[] => Array.from({ length: n }, () => 1);
+  const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+  const view = (n: Node, reshaped: number[], expanded: number[]): Node => {
+    const r = same(n.shape, reshaped) ? n : ctx.emit('reshape', [n], { shape: reshaped });
+    return same(reshaped, expanded) ? r : ctx.emit('expand', [r], { shape: expanded });
+  };
+  const xView = view(moveBdim(ctx, x, 0), [M, ...pre, ...ones(k - 1), len, ...post], [M, ...pre, ...idShape.slice(0, k - 1), len, ...post]);
+  const idView = view(ids, [M, ...ones(pre.length), ...idShape, ...ones(post.length)], gathered);
+  const out = ctx.emit('gather', [xView, idView], { axis: 1 + pre.length + k - 1 });
+  return mappedAt(scalar ? ctx.emit('reshape', [out], { shape: [M, ...pre, ...post] }) : out, 0);
 };
 
 /** one_hot appends the class axis, so the member axis of the indices stays where it is. */
