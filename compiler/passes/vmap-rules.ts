@@ -3,7 +3,7 @@
 import { VmapError } from '../../ir/errors.js';
 import type { Node, NodeOf } from '../../ir/node.js';
 import type { Op } from '../../ir/op.js';
-import { insertAxis, numelOf } from '../../ir/shape.js';
+import { insertAxis, numelOf, shapesEqual } from '../../ir/shape.js';
 import {
   bdimAt, mappedAt, moveBdim, notMapped, shiftAxis, type BatchContext, type Batched,
 } from './batching.js';
@@ -133,10 +133,9 @@ const take: BatchRule<'take'> = (ctx, node, args) => {
   const M = ctx.axisSize, k = idShape.length;
   const gathered = [M, ...pre, ...idShape, ...post];
   const ones = (n: number): number[] => Array.from({ length: n }, () => 1);
-  const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
   const view = (n: Node, reshaped: number[], expanded: number[]): Node => {
-    const r = same(n.shape, reshaped) ? n : ctx.emit('reshape', [n], { shape: reshaped });
-    return same(reshaped, expanded) ? r : ctx.emit('expand', [r], { shape: expanded });
+    const r = shapesEqual(n.shape, reshaped) ? n : ctx.emit('reshape', [n], { shape: reshaped });
+    return shapesEqual(reshaped, expanded) ? r : ctx.emit('expand', [r], { shape: expanded });
   };
   const xView = view(moveBdim(ctx, x, 0), [M, ...pre, ...ones(k - 1), len, ...post], [M, ...pre, ...idShape.slice(0, k - 1), len, ...post]);
   const idView = view(ids, [M, ...ones(pre.length), ...idShape, ...ones(post.length)], gathered);
