@@ -44,3 +44,6 @@ export { gradPass, type GradPassOptions } from './compiler/passes/grad-pass.js';
 export { jvp, linearize, type JvpFn } from './compiler/func/forward-ad.js';
 export { jacrev, jacfwd, hessian, type Jacobian, type JacrevOptions, type JacfwdOptions, type ReplaceLeaves } from './compiler/func/jacobians.js';
 export { jvpPass, type JvpPassOptions } from './compiler/passes/jvp.js';
+
+// ops with IR ops of their own (issue 13): functional forms of the Tensor methods
+export { ceil, cumsum, expm1, floor, gather, log1p, prod, round, argmin, scatterAdd } from './compiler/trace/ops-extra.js';

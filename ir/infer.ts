@@ -38,7 +38,7 @@ function checkAxes(op: string, axes: readonly number[], rank: number): void {
   }
 }
 
-const FLOAT_ONLY_UNARY = new Set<Op>(['exp', 'log', 'sqrt', 'rsqrt', 'recip', 'sin', 'cos', 'tanh', 'erf', 'sigmoid', 'gelu', 'gelu_tanh', 'silu']);
+const FLOAT_ONLY_UNARY = new Set<Op>(['exp', 'log', 'sqrt', 'rsqrt', 'recip', 'sin', 'cos', 'tanh', 'erf', 'sigmoid', 'gelu', 'gelu_tanh', 'silu', 'log1p', 'expm1']);
 const FLOAT_ONLY_BINARY = new Set<Op>(['div', 'pow']);
 
 function unary(op: Op): InferRule<Op> {
@@ -65,14 +65,36 @@ function reduceShape(shape: Shape, axes: readonly number[]): number[] {
   return shape.map((d, i) => (axes.includes(i) ? 1 : d));
 }
 
-function reduce(op: 'sum' | 'max'): InferRule<'sum' | 'max'> {
+function reduce(op: 'sum' | 'max' | 'prod' | 'min'): InferRule<'sum' | 'max' | 'prod' | 'min'> {
   return (inputs, p) => {
     arity(op, inputs, 1);
     const x = inputs[0]!;
     checkAxes(op, p.axes, x.shape.length);
-    if (op === 'max' && p.axes.some((a) => x.shape[a] === 0)) fail(op, `cannot take the max over an empty axis of ${fmtShape(x.shape)}`);
+    if ((op === 'max' || op === 'min') && p.axes.some((a) => x.shape[a] === 0)) fail(op, `cannot take the ${op} over an empty axis of ${fmtShape(x.shape)}`);
     return { shape: reduceShape(x.shape, p.axes), dtype: x.dtype };
   };
+}
+
+function argReduce(op: 'argmax' | 'argmin'): InferRule<'argmax' | 'argmin'> {
+  return (inputs, p) => {
+    arity(op, inputs, 1);
+    const x = inputs[0]!;
+    checkAxes(op, [p.axis], x.shape.length);
+    if (x.shape[p.axis] === 0) fail(op, `cannot take the ${op} over an empty axis of ${fmtShape(x.shape)}`);
+    return { shape: reduceShape(x.shape, [p.axis]), dtype: 'i32' };
+  };
+}
+
+/**
+ * gather and scatter_add index with a tensor of the operand's rank: idx.shape[d] <= x.shape[d] on
+ * every axis but `axis`, as torch.gather and torch.scatter_add require.
+ */
+function checkIndexShape(op: string, x: Node, idx: Node, axis: number): void {
+  checkAxes(op, [axis], x.shape.length);
+  needInt(op, idx.dtype, 'indices');
+  if (idx.shape.length !== x.shape.length) fail(op, `index ${fmtShape(idx.shape)} must have the rank of the operand ${fmtShape(x.shape)}`);
+  const bad = idx.shape.findIndex((d, i) => i !== axis && d > x.shape[i]!);
+  if (bad >= 0) fail(op, `index ${fmtShape(idx.shape)} is larger than the operand ${fmtShape(x.shape)} at axis ${bad} (only axis ${axis} may differ)`);
 }
 
 function pool(op: 'max_pool' | 'avg_pool'): InferRule<'max_pool' | 'avg_pool'> {
@@ -123,6 +145,7 @@ export const INFER: InferTable = {
   sqrt: unary('sqrt'), rsqrt: unary('rsqrt'), recip: unary('recip'), sin: unary('sin'), cos: unary('cos'),
   tanh: unary('tanh'), erf: unary('erf'), sigmoid: unary('sigmoid'), relu: unary('relu'),
   gelu: unary('gelu'), gelu_tanh: unary('gelu_tanh'), silu: unary('silu'),
+  floor: unary('floor'), ceil: unary('ceil'), round: unary('round'), log1p: unary('log1p'), expm1: unary('expm1'),
 
   add: binary('add'), sub: binary('sub'), mul: binary('mul'), div: binary('div'), pow: binary('pow'),
   maximum: binary('maximum'), minimum: binary('minimum'),
@@ -142,11 +165,17 @@ export const INFER: InferTable = {
 
   sum: reduce('sum') as InferRule<'sum'>,
   max: reduce('max') as InferRule<'max'>,
-  argmax: (inputs, p) => {
-    arity('argmax', inputs, 1);
+  argmax: argReduce('argmax') as InferRule<'argmax'>,
+  prod: reduce('prod') as InferRule<'prod'>,
+  min: reduce('min') as InferRule<'min'>,
+  argmin: argReduce('argmin') as InferRule<'argmin'>,
+
+  cumsum: (inputs, p) => {
+    arity('cumsum', inputs, 1);
     const x = inputs[0]!;
-    checkAxes('argmax', [p.axis], x.shape.length);
-    return { shape: reduceShape(x.shape, [p.axis]), dtype: 'i32' };
+    checkAxes('cumsum', [p.axis], x.shape.length);
+    if (typeof p.reverse !== 'boolean') fail('cumsum', 'reverse must be a boolean');
+    return { shape: x.shape, dtype: x.dtype };
   },
 
   matmul: (inputs) => {
@@ -254,6 +283,20 @@ export const INFER: InferTable = {
     needInt('one_hot', idx.dtype, 'indices');
     if (!Number.isInteger(p.numClasses) || p.numClasses < 1) fail('one_hot', `numClasses must be a positive integer, got ${p.numClasses}`);
     return { shape: [...idx.shape, p.numClasses], dtype: p.dtype };
+  },
+  gather: (inputs, p) => {
+    arity('gather', inputs, 2);
+    const [x, idx] = inputs as [Node, Node];
+    checkIndexShape('gather', x, idx, p.axis);
+    return { shape: idx.shape, dtype: x.dtype };
+  },
+  scatter_add: (inputs, p) => {
+    arity('scatter_add', inputs, 3);
+    const [x, idx, src] = inputs as [Node, Node, Node];
+    checkIndexShape('scatter_add', x, idx, p.axis);
+    if (!shapesEqual(idx.shape, src.shape)) fail('scatter_add', `index ${fmtShape(idx.shape)} and source ${fmtShape(src.shape)} shapes differ`);
+    if (src.dtype !== x.dtype) fail('scatter_add', `source dtype ${src.dtype} differs from the operand's ${x.dtype}`);
+    return { shape: x.shape, dtype: x.dtype };
   },
 };
 

@@ -19,6 +19,8 @@ export interface OpParams {
   sqrt: NoParams; rsqrt: NoParams; recip: NoParams; sin: NoParams; cos: NoParams;
   tanh: NoParams; erf: NoParams; sigmoid: NoParams; relu: NoParams;
   gelu: NoParams; gelu_tanh: NoParams; silu: NoParams;
+  /** floor, ceil and round (half to even) keep integers as they are; log1p(x) = log(1 + x), expm1(x) = e^x - 1. */
+  floor: NoParams; ceil: NoParams; round: NoParams; log1p: NoParams; expm1: NoParams;
 
   add: NoParams; sub: NoParams; mul: NoParams; div: NoParams; pow: NoParams;
   maximum: NoParams; minimum: NoParams;
@@ -34,6 +36,15 @@ export interface OpParams {
   max: { axes: number[] };
   /** Index of the first maximum along `axis` (i32), kept with size 1. */
   argmax: { axis: number };
+  /** Product over `axes` (1 over an empty axis). */
+  prod: { axes: number[] };
+  /** Min over `axes`. */
+  min: { axes: number[] };
+  /** Index of the first minimum along `axis` (i32), kept with size 1. */
+  argmin: { axis: number };
+
+  /** Inclusive prefix sums along `axis`; `reverse` sums from the end (suffix sums). Same shape. */
+  cumsum: { axis: number; reverse: boolean };
 
   /** [...batch, m, k] x [...batch, k, n] -> [...batch, m, n]; batch dims are equal. */
   matmul: NoParams;
@@ -58,6 +69,10 @@ export interface OpParams {
   take: { axis: number };
   /** one_hot(idx, numClasses) -> idx.shape + [numClasses], in `dtype`. */
   one_hot: { numClasses: number; dtype: DType };
+  /** gather(x, idx, axis) as torch.gather: out[p] = x[p with p[axis] = idx[p]]; idx has x's rank, result idx's shape. */
+  gather: { axis: number };
+  /** scatter_add(x, idx, src, axis): x plus each src[q] added at q with q[axis] = idx[q]; idx and src share a shape. */
+  scatter_add: { axis: number };
 }
 
 // A compile error here means OpParams and the Op enum have drifted apart.

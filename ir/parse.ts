@@ -138,7 +138,7 @@ export function parseGraph(text: string): Graph {
     c.eat(':');
     const type = parseType(c);
     c.eat('=');
-    const op = c.match(/[a-z_]+/, 'an op name');
+    const op = c.match(/[a-z_][a-z0-9_]*/, 'an op name');
     if (!isOp(op)) c.fail(`unknown op '${op}'`);
     c.eat('(');
     const operands: Node[] = [];

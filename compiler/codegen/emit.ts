@@ -6,6 +6,7 @@ import { OP_KIND } from '../../ir/op.js';
 import { contiguousStrides, fmtShape } from '../../ir/shape.js';
 import { fmtType } from '../../ir/print.js';
 import type { PlanFaultSite } from '../../runtime/plan.js';
+import { emitGather, emitScatterAdd, emitTake } from './emit-index.js';
 import {
   add, and, arith, cast, clampIndex, cmp, exprKey, f32, lit, mul, ravel, select, sub, TRUE, unravel, vr, windowPositions,
   type Expr, type Scalar, type Stmt,
@@ -191,7 +192,11 @@ export class Emitter {
       case 'concat':
         return this.concat(node, idx);
       case 'take':
-        return this.take(node, idx);
+        return emitTake(this, node, idx);
+      case 'gather':
+        return emitGather(this, node, idx);
+      case 'scatter_add':
+        return emitScatterAdd(this, node, idx);
       case 'one_hot': {
         const ids = cast(this.at(node.inputs[0]!, idx.slice(0, -1)), 'i32');
         const t = scalarOf(node);
@@ -236,31 +241,28 @@ export class Emitter {
     return out;
   }
 
-  private take(node: NodeOf<'take'>, idx: readonly Expr[]): Expr {
-    const [x, ids] = node.inputs as [Node, Node];
-    const a = node.params.axis;
-    const r = ids.shape.length;
-    const len = x.shape[a]!;
-    const raw = cast(this.at(ids, idx.slice(a, a + r)), 'i32');
-    // A kernel cannot throw: an out-of-range index sets its site's flag (the runtime raises an IndexError
-    // after the run) and reads a clamped element meanwhile.
-    if (this.checks) {
-      let word = this.sites.get(node.id);
-      if (word === undefined) this.sites.set(node.id, (word = this.checks.add({ op: 'take', axis: a, bound: len, tensor: fmtType(x.dtype, x.shape) })));
-      let i = raw;
-      if (raw.k !== 'var' && raw.k !== 'lit') {
-        const name = this.fresh('ix');
-        this.push({ k: 'decl', name, t: 'i32', init: raw, mutable: false });
-        i = vr(name, 'i32');
-      }
-      const bad: Expr = { k: 'logic', op: '||', a: cmp('<', i, lit(0)), b: cmp('>=', i, lit(len)), t: 'bool' };
-      this.push({ k: 'if', c: bad, then: [
-        { k: 'store', buf: this.checks.buf, index: lit(word), e: lit(1) },
-        { k: 'store', buf: this.checks.buf, index: lit(word + 1), e: i },
-      ] });
-      return this.at(x, [...idx.slice(0, a), clampIdx(i, len), ...idx.slice(a + r)]);
+  /**
+   * An index read from a tensor (take, gather, scatter_add), checked when the kernel checks indices: a
+   * kernel cannot throw, so an index outside [0, site.bound) sets its site's flag and the offending
+   * index (the runtime raises an IndexError after the run). Returns the index as an i32 expression;
+   * callers clamp it before reading with it.
+   */
+  checkedIndex(node: Node, raw: Expr, site: PlanFaultSite): Expr {
+    if (!this.checks) return raw;
+    let word = this.sites.get(node.id);
+    if (word === undefined) this.sites.set(node.id, (word = this.checks.add(site)));
+    let i = raw;
+    if (raw.k !== 'var' && raw.k !== 'lit') {
+      const name = this.fresh('ix');
+      this.push({ k: 'decl', name, t: 'i32', init: raw, mutable: false });
+      i = vr(name, 'i32');
     }
-    return this.at(x, [...idx.slice(0, a), clampIdx(raw, len), ...idx.slice(a + r)]);
+    const bad: Expr = { k: 'logic', op: '||', a: cmp('<', i, lit(0)), b: cmp('>=', i, lit(site.bound)), t: 'bool' };
+    this.push({ k: 'if', c: bad, then: [
+      { k: 'store', buf: this.checks.buf, index: lit(word), e: lit(1) },
+      { k: 'store', buf: this.checks.buf, index: lit(word + 1), e: i },
+    ] });
+    return i;
   }
 
   private pool(node: NodeOf<'max_pool'> | NodeOf<'avg_pool'>, idx: readonly Expr[]): Expr {

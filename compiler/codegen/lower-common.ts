@@ -4,11 +4,12 @@ import { BackendError } from '../../ir/errors.js';
 import type { Node } from '../../ir/node.js';
 import { fmtType } from '../../ir/print.js';
 import { numelOf } from '../../ir/shape.js';
-import type { FusedGroup } from '../passes/fuse.js';
+import { isArgReduce } from '../../ir/op.js';
+import { reduceAxes, type FusedGroup } from '../passes/fuse.js';
 import { Emitter, scalarOf, type IndexChecks, type Slot } from './emit.js';
 import { emitEpilogue } from './epilogue.js';
 import {
-  add, and, cast, clampIndex, cmp, f32, lit, select, someStmt, unravel,
+  add, and, cast, clampIndex, cmp, f32, lit, ravel, select, someStmt, sub, unravel, vr,
   type Binding, type Expr, type Kernel, type Scalar, type Stmt,
 } from './kernel-ir.js';
 import type { LowerContext } from './target-spec.js';
@@ -70,11 +71,10 @@ export function storeOut(low: Pick<LowerContext, 'out'>, group: FusedGroup, flat
 }
 
 /** The axes a reduction node reduces. */
-export function reduceAxesOf(r: Node): number[] {
-  if (r.op === 'argmax') return [r.params.axis];
-  if (r.op === 'sum' || r.op === 'max') return r.params.axes;
-  return [];
-}
+export const reduceAxesOf = reduceAxes;
+
+/** The scalar type a reduction accumulates in: its operand's for argmax/argmin (which return i32), else its own. */
+export const accumulatorOf = (r: Node): Scalar => scalarOf(isArgReduce(r.op) ? r.inputs[0]! : r);
 
 /** A row kernel's shape: the reduced input's shape, the reduced axes, the kept (row) shape, rows and row length. */
 export interface RowLayout {
@@ -118,25 +118,61 @@ export function storeTileElement(em: Emitter, low: Pick<LowerContext, 'out'>, gr
   em.push({ k: 'if', c: and(cmp('<', at.m, lit(at.M)), cmp('<', at.n, lit(at.N))), then: body });
 }
 
-/** The accumulator's start value: 0 for sums, -Inf (or INT_MIN) for max and argmax. */
+/** The accumulator's start value: 0 for sums, 1 for products, -Inf (INT_MIN) for max/argmax, +Inf (INT_MAX) for min/argmin. */
 export function reduceInit(op: Node['op'], t: Scalar): Expr {
-  if (op === 'sum') return t === 'f32' ? f32(0) : lit(0, t);
-  return t === 'f32' ? f32(-Infinity) : lit(-2147483648, t);
+  const of = (v: number, int: number): Expr => (t === 'f32' ? f32(v) : lit(int, t));
+  if (op === 'sum') return of(0, 0);
+  if (op === 'prod') return of(1, 1);
+  if (op === 'min' || op === 'argmin') return of(Infinity, 2147483647);
+  return of(-Infinity, -2147483648);
 }
 
 /**
- * acc op= v: a sum adds; max and argmax take v when it is larger or NaN (NaN wins, as in torch). With
- * `ties`, argmax also takes an equal value at a smaller index (tree reductions meet indices out of order).
+ * acc op= v: a sum adds, a product multiplies; max/argmax (min/argmin) take v when it is larger
+ * (smaller) or NaN, unless acc is NaN already (the first NaN wins, as in torch). With `ties`, an arg
+ * reduction also takes an equal value, or a NaN against a NaN, at a smaller index (tree reductions
+ * meet indices out of order).
  */
 export function combine(op: Node['op'], acc: string, t: Scalar, v: Expr, arg?: { acc: string; v: Expr; ties: boolean }): Stmt {
   const a: Expr = { k: 'var', name: acc, t };
-  if (op === 'sum') return { k: 'assign', name: acc, e: { k: 'binary', op: 'add', a, b: v, t } };
-  const better: Expr = { k: 'logic', op: '||', a: cmp('>', v, a), b: and(cmp('!=', v, v), cmp('==', a, a)), t: 'bool' };
+  if (op === 'sum' || op === 'prod') return { k: 'assign', name: acc, e: { k: 'binary', op: op === 'sum' ? 'add' : 'mul', a, b: v, t } };
+  const order = op === 'min' || op === 'argmin' ? '<' : '>';
+  const better: Expr = { k: 'logic', op: '||', a: cmp(order, v, a), b: and(cmp('!=', v, v), cmp('==', a, a)), t: 'bool' };
   const then: Stmt[] = [{ k: 'assign', name: acc, e: v }];
   if (!arg) return { k: 'if', c: better, then };
   then.push({ k: 'assign', name: arg.acc, e: arg.v });
-  const c: Expr = arg.ties ? { k: 'logic', op: '||', a: better, b: and(cmp('==', v, a), cmp('<', arg.v, { k: 'var', name: arg.acc, t: 'i32' })), t: 'bool' } : better;
+  const same: Expr = { k: 'logic', op: '||', a: cmp('==', v, a), b: and(cmp('!=', v, v), cmp('!=', a, a)), t: 'bool' };
+  const c: Expr = arg.ties ? { k: 'logic', op: '||', a: better, b: and(same, cmp('<', arg.v, { k: 'var', name: arg.acc, t: 'i32' })), t: 'bool' } : better;
   return { k: 'if', c, then };
+}
+
+/**
+ * One row of a scan group (the root is the cumsum): a sequential accumulator over the row's elements
+ * along the axis, in order (from the end when reversed), storing every prefix. `row` indexes the
+ * root's shape with the axis collapsed; GPU threads and CPU tasks each take whole rows.
+ */
+export function emitScanRow(em: Emitter, low: Pick<LowerContext, 'out'>, group: FusedGroup, row: Expr): void {
+  const scan = group.root;
+  if (scan.op !== 'cumsum') throw new BackendError(`scan kernel: root is ${scan.op}, not a scan`);
+  const { axis, reverse } = scan.params;
+  const len = scan.shape[axis]!;
+  const rowIdx = unravel(row, scanRows(scan).keep);
+  const t = scalarOf(scan);
+  const acc = em.fresh('acc'), j = em.fresh('j');
+  em.push({ k: 'decl', name: acc, t, init: reduceInit('sum', t), mutable: true });
+  const body = em.scoped(() => {
+    const idx = rowIdx.map((e, a) => (a === axis ? (reverse ? sub(lit(len - 1), vr(j)) : vr(j)) : e));
+    em.push(combine('sum', acc, t, em.at(scan.inputs[0]!, idx)));
+    em.push(storeOut(low, group, ravel(idx, scan.shape), vr(acc, t)));
+  });
+  em.push({ k: 'for', v: j, start: lit(0), end: lit(len), step: lit(1), body });
+}
+
+/** A scan's rows: the root's shape with the scanned axis collapsed, their count and the row length. */
+export function scanRows(scan: Node): { keep: number[]; rows: number; len: number } {
+  const axis = scan.op === 'cumsum' ? scan.params.axis : 0;
+  const keep = scan.shape.map((d, i) => (i === axis ? 1 : d));
+  return { keep, rows: numelOf(keep), len: scan.shape[axis]! };
 }
 
 /**

@@ -2,6 +2,7 @@
 
 import { BackendError } from '../../ir/errors.js';
 import type { Node } from '../../ir/node.js';
+import { isArgReduce } from '../../ir/op.js';
 import { numelOf, shapesEqual } from '../../ir/shape.js';
 import type { FusedGroup } from '../passes/fuse.js';
 import { scalarOf } from './emit.js';
@@ -10,7 +11,7 @@ import {
   add, cmp, div, f32, lit, mul, select, special, unravel, vr, windowPositions,
   type Expr, type Kernel, type SharedArray, type Stmt,
 } from './kernel-ir.js';
-import { combine, emitterFor, grid, kernelOf, reduceInit, rowLayout, storeOut } from './lower-common.js';
+import { accumulatorOf, combine, emitScanRow, emitterFor, grid, kernelOf, reduceInit, rowLayout, scanRows, storeOut } from './lower-common.js';
 import { lowerMatmulGpu } from './matmul-gpu.js';
 import type { LowerContext } from './target-spec.js';
 
@@ -21,14 +22,21 @@ function threadIndex(em: ReturnType<typeof emitterFor>['em'], n: number, wg: num
   return vr('i');
 }
 
-function lowerPointwise(group: FusedGroup, low: LowerContext): Kernel {
+/** A kernel with one thread per item (`n` of them, `wg` per workgroup); `body` emits item `i`'s work. */
+function threadPerItem(group: FusedGroup, low: LowerContext, n: number, wg: number, body: (em: ReturnType<typeof emitterFor>['em'], i: Expr) => void): Kernel {
   const { em, bindings } = emitterFor(group, low);
-  const n = numelOf(group.root.shape);
-  const wg = 256;
   const dispatch = grid(Math.ceil(n / wg), low.maxWorkgroupsPerDim);
-  const i = threadIndex(em, n, wg, dispatch);
-  em.push(storeOut(low, group, i, em.flat(group.root, i)));
+  body(em, threadIndex(em, n, wg, dispatch));
   return kernelOf(low, em, bindings, { shared: [], workgroupSize: [wg, 1, 1], dispatch });
+}
+
+function lowerPointwise(group: FusedGroup, low: LowerContext): Kernel {
+  return threadPerItem(group, low, numelOf(group.root.shape), 256, (em, i) => em.push(storeOut(low, group, i, em.flat(group.root, i))));
+}
+
+/** A scan: one thread per row walks the row in order (rows are usually many and short; say so in docs/ir.md). */
+function lowerScan(group: FusedGroup, low: LowerContext): Kernel {
+  return threadPerItem(group, low, scanRows(group.root).rows, 64, (em, row) => emitScanRow(em, low, group, row));
 }
 
 const nextPow2 = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(n, 1)));
@@ -46,8 +54,8 @@ function lowerRow(group: FusedGroup, low: LowerContext): Kernel {
   const rowIdx = unravel(row, keep);
   const fullIdx = (j: Expr): Expr[] => at(rowIdx, j);
   group.reductions.forEach((r, k) => {
-    const t = scalarOf(r.op === 'argmax' ? r.inputs[0]! : r);
-    const acc = `acc${k}`, accIdx = r.op === 'argmax' ? `arg${k}` : undefined;
+    const t = accumulatorOf(r);
+    const acc = `acc${k}`, accIdx = isArgReduce(r.op) ? `arg${k}` : undefined;
     const sh = `sh${k}`, shIdx = `shi${k}`;
     shared.push({ name: sh, t, size: wg });
     if (accIdx) shared.push({ name: shIdx, t: 'i32', size: wg });
@@ -136,6 +144,7 @@ export function lowerGroupGpu(group: FusedGroup, low: LowerContext): Kernel {
     case 'row': return lowerRow(group, low);
     case 'matmul': return lowerMatmulGpu(group, low);
     case 'conv': return lowerConv(group, low);
+    case 'scan': return lowerScan(group, low);
     default: return group.kind satisfies never;
   }
 }

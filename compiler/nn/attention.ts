@@ -32,7 +32,7 @@ export type MultiheadAttentionCall = Omit<MhaForwardOptions, 'dropoutP' | 'train
 
 /** torch.nn.MultiheadAttention, with PyTorch's parameter names so its checkpoints load as they are. */
 export class MultiheadAttention extends Module {
-  /** [3E, E]: the q, k and v projections stacked (when kdim = vdim = E). */
+  /** The q, k and v projections stacked, shaped [3E, E] (when kdim = vdim = E). */
   in_proj_weight?: Parameter;
   /** [E, E] query projection (when kdim or vdim differ from E). */
   q_proj_weight?: Parameter;

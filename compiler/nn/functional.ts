@@ -204,16 +204,16 @@ export { interpolate, adaptiveAvgPool1d, adaptiveAvgPool2d, type InterpolateOpti
 /** x where x > 0, else negative_slope * x. */
 export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => ops.where(x.gt(0), x, x.mul(negativeSlope));
 
-/** x where x > 0, else alpha * (exp(x) - 1); exp reads min(x, 0) so the unused branch never overflows. */
-export const elu = (x: Tensor, alpha = 1): Tensor => ops.where(x.gt(0), x, x.minimum(0).exp().sub(1).mul(alpha));
+/** x where x > 0, else alpha * expm1(x), as torch; expm1 reads min(x, 0) so the unused branch never overflows. */
+export const elu = (x: Tensor, alpha = 1): Tensor => ops.where(x.gt(0), x, x.minimum(0).expm1().mul(alpha));
 
 /**
  * log(1 + exp(beta x)) / beta, and x itself where beta x > threshold (torch's linear region). Written
- * max(z, 0) + log(1 + exp(-|z|)) so no exp overflows.
+ * max(z, 0) + log1p(exp(-|z|)) so no exp overflows and tiny exp(-|z|) keep their digits.
  */
 export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   const z = x.mul(beta);
-  const soft = z.relu().add(z.abs().neg().exp().add(1).log());
+  const soft = z.relu().add(z.abs().neg().exp().log1p());
   return ops.where(z.gt(threshold), x, beta === 1 ? soft : soft.div(beta));
 }
 

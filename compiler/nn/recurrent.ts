@@ -105,7 +105,7 @@ abstract class RecurrentBase extends Module {
     return Array.from({ length: ld }, (_, i) => ops.select(t, 0, i));
   }
 
-  /** Runs every layer and direction; x is time-major [L, N, Hin]; states are [layers*dirs][nState] of [N, H]. */
+  /** @internal Runs every layer and direction; x is time-major [L, N, Hin]; states are [layers*dirs][nState] of [N, H]. */
   protected run(x: Tensor, init: Tensor[][], step: Step): [out: Tensor, finals: Tensor[][]] {
     const steps = x.shape[0]!;
     const finals: Tensor[][] = [];

@@ -30,7 +30,7 @@ export interface TransformerEncoderLayerOptions {
 export interface TransformerEncoderLayerCall {
   /** The attention mask, as MultiheadAttention's attnMask ([S, S] or [N * nhead, S, S]). */
   srcMask?: Tensor;
-  /** [N, S]: keys to ignore, as MultiheadAttention's keyPaddingMask. */
+  /** Keys to ignore, shaped [N, S], as MultiheadAttention's keyPaddingMask. */
   srcKeyPaddingMask?: Tensor;
   /** A causal mask when srcMask is not given (torch's hint when it is). */
   isCausal?: boolean;

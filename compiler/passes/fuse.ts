@@ -5,7 +5,7 @@ import { OP_KIND, isElementwise } from '../../ir/op.js';
 import { fmtType } from '../../ir/print.js';
 import { numelOf, shapesEqual, type Shape } from '../../ir/shape.js';
 
-export type GroupKind = 'pointwise' | 'row' | 'matmul' | 'conv';
+export type GroupKind = 'pointwise' | 'row' | 'matmul' | 'conv' | 'scan';
 
 export interface FusedGroup {
   readonly kind: GroupKind;
@@ -60,9 +60,10 @@ interface Builder {
   operandSide: Set<number>;
 }
 
-function reduceAxes(n: Node): number[] {
-  if (n.op === 'sum' || n.op === 'max') return n.params.axes;
-  if (n.op === 'argmax') return [n.params.axis];
+/** The axes a reduction node reduces (none for other ops). */
+export function reduceAxes(n: Node): number[] {
+  if (n.op === 'sum' || n.op === 'max' || n.op === 'prod' || n.op === 'min') return n.params.axes;
+  if (n.op === 'argmax' || n.op === 'argmin') return [n.params.axis];
   return [];
 }
 
@@ -146,10 +147,12 @@ export function fuse(graph: Graph): FusedGraph {
       g.operandSide.add(node.id);
       return true;
     }
-    if (kind === 'unary' || kind === 'binary' || kind === 'ternary' || kind === 'cast' || kind === 'movement' || kind === 'index' || kind === 'window') {
+    if (kind === 'unary' || kind === 'binary' || kind === 'ternary' || kind === 'cast' || kind === 'movement' || kind === 'index' || kind === 'window' || kind === 'scatter') {
       g.members.add(node.id);
       return true;
     }
+    // A scan kernel reads its operand element by element along each row: it computes no reductions or contractions.
+    if (g.kind === 'scan') return false;
     if (kind === 'reduce') {
       if (g.anchor) return false;
       const first = g.reductions[0];
@@ -176,7 +179,7 @@ export function fuse(graph: Graph): FusedGraph {
     const known = costly.get(n.id);
     if (known !== undefined) return known;
     const k = OP_KIND[n.op];
-    const v = k === 'reduce' || k === 'contract' || k === 'window' || n.inputs.some((x) => !isFree(x) && isCostly(x));
+    const v = k === 'reduce' || k === 'contract' || k === 'window' || k === 'scan' || k === 'scatter' || n.inputs.some((x) => !isFree(x) && isCostly(x));
     costly.set(n.id, v);
     return v;
   };
@@ -213,6 +216,8 @@ export function fuse(graph: Graph): FusedGraph {
     } else if (OP_KIND[node.op] === 'contract') {
       g.kind = node.op === 'matmul' ? 'matmul' : 'conv';
       g.anchor = node;
+    } else if (OP_KIND[node.op] === 'scan') {
+      g.kind = 'scan';
     }
   }
 

@@ -9,6 +9,7 @@ import {
   add, bin, div, expandTo, fillLike, maskOr0, mul, neg, pad, permute, reshape, rsubScalar, scale, slice,
   sub, sumAxes, swapLast2, un, where, type GradContext,
 } from './grad-context.js';
+import { othersProduct } from './grad-prod.js';
 import { avgPoolGrad, convInputGrad, convWeightGrad, maxPoolGrad } from './grad-window.js';
 
 /**
@@ -28,7 +29,11 @@ export const ZERO_GRAD_REASONS = {
   cmp_lt: 'comparisons are piecewise constant 0/1 masks', cmp_le: 'comparisons are piecewise constant 0/1 masks',
   cmp_gt: 'comparisons are piecewise constant 0/1 masks', cmp_ge: 'comparisons are piecewise constant 0/1 masks',
   cmp_eq: 'comparisons are piecewise constant 0/1 masks', cmp_ne: 'comparisons are piecewise constant 0/1 masks',
+  floor: 'piecewise constant: its derivative is 0 wherever it exists (PyTorch returns 0 too)',
+  ceil: 'piecewise constant: its derivative is 0 wherever it exists (PyTorch returns 0 too)',
+  round: 'piecewise constant: its derivative is 0 wherever it exists (PyTorch returns 0 too)',
   argmax: 'its output is an integer index',
+  argmin: 'its output is an integer index',
   one_hot: 'its only operand is an integer index tensor',
 } as const satisfies Partial<Record<Op, string>>;
 
@@ -97,8 +102,8 @@ const pow: GradRule<'pow'> = (ctx, node, ct, needs) => {
   return [da, db];
 };
 
-/** max over axes (amax): the cotangent is shared evenly among the tied maxima, as torch.amax does. */
-const maxReduce: GradRule<'max'> = (ctx, node, ct) => {
+/** max and min over axes (amax, amin): the cotangent is shared evenly among the tied extremes, as torch.amax does. */
+const extremeReduce: GradRule<'max' | 'min'> = (ctx, node, ct) => {
   const x = node.inputs[0]!;
   const hit = bin(ctx, 'cmp_eq', x, expandTo(ctx, node as Node, x.shape));
   const count = sumAxes(ctx, hit, node.params.axes);
@@ -155,6 +160,20 @@ const take: GradRule<'take'> = (ctx, node, ct) => {
   return [reshape(ctx, ctx.emit('matmul', [lhs, rows], {}), x.shape), null];
 };
 
+/** prod: each element gets the cotangent times the product of the others in its row (zeros handled in grad-prod.ts). */
+const prod: GradRule<'prod'> = (ctx, node, ct) => [mul(ctx, expandTo(ctx, ct, node.inputs[0]!.shape), othersProduct(ctx, node))];
+
+/** gather reads; its transpose adds the cotangent back where it read (a scatter_add into zeros). */
+const gather: GradRule<'gather'> = (ctx, node, ct) => {
+  const [x, idx] = node.inputs as [Node, Node];
+  return [ctx.emit('scatter_add', [fillLike(ctx, x, 0), idx, ct], { axis: node.params.axis }), null];
+};
+
+/** scatter_add passes the cotangent to x unchanged and gathers it back for src, from where src was added. */
+const scatterAdd: GradRule<'scatter_add'> = (ctx, node, ct, needs) => [
+  ct, null, needs[2] ? ctx.emit('gather', [ct, node.inputs[1]!], { axis: node.params.axis }) : null,
+];
+
 const cast: GradRule<'cast'> = (ctx, node, ct) => {
   const x = node.inputs[0]!;
   if (!isFloat(x.dtype) || !isFloat(node.dtype)) return [null];
@@ -197,6 +216,9 @@ export const GRAD_RULES: GradRuleTable = {
     const s = un(ctx, 'sigmoid', x);
     return mul(ctx, ct, mul(ctx, s, add(ctx, fullOf(ctx, x, 1), mul(ctx, x, rsubScalar(ctx, 1, s)))));
   }),
+  floor: zeros, ceil: zeros, round: zeros,
+  log1p: unaryRule((ctx, x, _y, ct) => div(ctx, ct, add(ctx, fullOf(ctx, x, 1), x))),
+  expm1: unaryRule((ctx, x, y, ct) => mul(ctx, ct, add(ctx, y, fullOf(ctx, x, 1)))),
 
   add: (_ctx, _node, ct) => [ct, ct],
   sub: (ctx, _node, ct, needs) => [ct, needs[1] ? neg(ctx, ct) : null],
@@ -219,8 +241,13 @@ export const GRAD_RULES: GradRuleTable = {
   cast,
 
   sum: (ctx, node, ct) => [expandTo(ctx, ct, node.inputs[0]!.shape)],
-  max: maxReduce,
+  max: extremeReduce,
   argmax: zeros,
+  prod,
+  min: extremeReduce,
+  argmin: zeros,
+  // The transpose of a prefix sum is a suffix sum.
+  cumsum: (ctx, node, ct) => [ctx.emit('cumsum', [ct], { axis: node.params.axis, reverse: !node.params.reverse })],
 
   matmul,
   conv,
@@ -237,6 +264,8 @@ export const GRAD_RULES: GradRuleTable = {
 
   take,
   one_hot: zeros,
+  gather,
+  scatter_add: scatterAdd,
 };
 
 export function gradRule<O extends Op>(op: O): GradRule<O> {

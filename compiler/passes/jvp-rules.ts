@@ -6,6 +6,7 @@ import type { Node, NodeOf } from '../../ir/node.js';
 import type { Op } from '../../ir/op.js';
 import { add, bin, div, expandTo, fill, fillLike, mul, pad, rsubScalar, sumAxes, where, type GradContext } from './grad-context.js';
 import { gradRule, type GradRule } from './grad-rules.js';
+import { othersProduct } from './grad-prod.js';
 import { extractTap, geometry } from './grad-window.js';
 
 /** What a jvp rule emits through: the same node factory the grad rules use. */
@@ -64,13 +65,16 @@ const cast: JvpRule<'cast'> = (ctx, node, [t]) => {
   return t.dtype === node.dtype ? t : ctx.emit('cast', [t], { to: node.dtype });
 };
 
-/** max over axes (amax): the mean of the tangents at the tied maxima, as PyTorch's forward AD (and the grad rule) share ties. */
-const maxReduce: JvpRule<'max'> = (ctx, node, [t]) => {
+/** max and min over axes (amax, amin): the mean of the tangents at the tied extremes, as PyTorch's forward AD (and the grad rule) share ties. */
+const extremeReduce: JvpRule<'max' | 'min'> = (ctx, node, [t]) => {
   const x = node.inputs[0]!;
   const hit = bin(ctx, 'cmp_eq', x, expandTo(ctx, node as Node, x.shape));
   const { axes } = node.params;
   return div(ctx, sumAxes(ctx, mul(ctx, hit, t!), axes), sumAxes(ctx, hit, axes));
 };
+
+/** prod: sum over the row of each tangent times the product of the others (the grad rule's partials, grad-prod.ts). */
+const prod: JvpRule<'prod'> = (ctx, node, [t]) => sumAxes(ctx, mul(ctx, t!, othersProduct(ctx, node)), node.params.axes);
 
 /**
  * max_pool: the tangent at the first maximum of each window in scan order (PyTorch gathers the tangent
@@ -113,6 +117,7 @@ export const JVP_RULES: JvpRuleTable = {
   sqrt: elementwise, rsqrt: elementwise, recip: elementwise, sin: elementwise, cos: elementwise,
   tanh: elementwise, erf: elementwise, sigmoid: elementwise, relu: elementwise,
   gelu: elementwise, gelu_tanh: elementwise, silu: elementwise,
+  floor: zero, ceil: zero, round: zero, log1p: elementwise, expm1: elementwise,
 
   add: elementwise, sub: elementwise, mul: elementwise, div: elementwise, pow: elementwise,
   maximum: elementwise, minimum: elementwise,
@@ -121,8 +126,12 @@ export const JVP_RULES: JvpRuleTable = {
   cast,
 
   sum: linear,
-  max: maxReduce,
+  max: extremeReduce,
   argmax: zero,
+  prod,
+  min: extremeReduce,
+  argmin: zero,
+  cumsum: linear,
 
   matmul: multilinear,
   conv: multilinear,
@@ -132,6 +141,8 @@ export const JVP_RULES: JvpRuleTable = {
   reshape: linear, permute: linear, expand: linear, slice: linear, pad: linear, concat: linear,
   take: linear,
   one_hot: zero,
+  gather: linear,
+  scatter_add: linear,
 };
 
 export function jvpRule<O extends Op>(op: O): JvpRule<O> {

@@ -3,7 +3,7 @@
 import { VmapError } from '../../ir/errors.js';
 import type { Node, NodeOf } from '../../ir/node.js';
 import type { Op } from '../../ir/op.js';
-import { insertAxis, numelOf } from '../../ir/shape.js';
+import { insertAxis, numelOf, shapesEqual } from '../../ir/shape.js';
 import {
   bdimAt, mappedAt, moveBdim, notMapped, shiftAxis, type BatchContext, type Batched,
 } from './batching.js';
@@ -29,7 +29,7 @@ function elementwise<O extends Op>(ctx: BatchContext, node: NodeOf<O>, args: rea
 }
 
 /** Generic batcher 2, reducer: the reduced axes shift past the batch dim, which stays where it is. */
-function reducer(ctx: BatchContext, node: NodeOf<'sum' | 'max'>, args: readonly Batched[]): Batched {
+function reducer(ctx: BatchContext, node: NodeOf<'sum' | 'max' | 'prod' | 'min'>, args: readonly Batched[]): Batched {
   const [x] = args as [Batched];
   if (x.bdim === null) return same(ctx, node, args);
   const axes = node.params.axes.map((a) => shiftAxis(a, x.bdim!));
@@ -121,20 +121,26 @@ const take: BatchRule<'take'> = (ctx, node, args) => {
   if (allUnmapped(args)) return same(ctx, node, args);
   if (idx.bdim === null) return mappedAt(ctx.emit('take', [moveBdim(ctx, x, 0), idx.node], { axis: axis + 1 }), 0);
   if (x.bdim === null) return mappedAt(ctx.emit('take', [x.node, idx.node], { axis }), axis + idx.bdim);
-  // Both mapped: offset member i's indices by i*len and gather from the members' tables stacked on `axis`.
-  const M = ctx.axisSize;
+  // Both mapped: a gather over each member's own table, so an index past a member's last row raises
+  // instead of reading the next member's table. x becomes [M, ...pre, ...ids, len, ...post] by views
+  // (the index dims broadcast in front of `axis`), the indices [M, ...pre, ...ids, ...post].
   const xs = node.inputs[0]!.shape;
-  const len = xs[axis]!;
-  const x0 = moveBdim(ctx, x, axis); // [...pre, M, len, ...post]
-  const flatShape = [...xs.slice(0, axis), M * len, ...xs.slice(axis + 1)];
-  const table = ctx.emit('reshape', [x0], { shape: flatShape });
-  const ids = moveBdim(ctx, idx, 0);
-  const idShape = ids.shape;
-  const offsets = ctx.emit('constant', [], { data: Int32Array.from({ length: M }, (_, i) => i * len) as never }, { shape: [M], dtype: 'i32' });
-  const off = ctx.emit('expand', [ctx.emit('reshape', [offsets], { shape: [M, ...idShape.slice(1).map(() => 1)] })], { shape: [...idShape] });
-  const typedIds = ids.dtype === 'i32' ? ids : ctx.emit('cast', [ids], { to: 'i32' });
-  const shifted = ctx.emit('add', [typedIds, off], {});
-  return mappedAt(ctx.emit('take', [table, shifted], { axis }), axis);
+  const pre = xs.slice(0, axis), post = xs.slice(axis + 1), len = xs[axis]!;
+  const ids0 = moveBdim(ctx, idx, 0);
+  const scalar = ids0.shape.length === 1; // a 0-d index per member
+  const idShape = scalar ? [1] : ids0.shape.slice(1);
+  const ids = scalar ? ctx.emit('reshape', [ids0], { shape: [ctx.axisSize, 1] }) : ids0;
+  const M = ctx.axisSize, k = idShape.length;
+  const gathered = [M, ...pre, ...idShape, ...post];
+  const ones = (n: number): number[] => Array.from({ length: n }, () => 1);
+  const view = (n: Node, reshaped: number[], expanded: number[]): Node => {
+    const r = shapesEqual(n.shape, reshaped) ? n : ctx.emit('reshape', [n], { shape: reshaped });
+    return shapesEqual(reshaped, expanded) ? r : ctx.emit('expand', [r], { shape: expanded });
+  };
+  const xView = view(moveBdim(ctx, x, 0), [M, ...pre, ...ones(k - 1), len, ...post], [M, ...pre, ...idShape.slice(0, k - 1), len, ...post]);
+  const idView = view(ids, [M, ...ones(pre.length), ...idShape, ...ones(post.length)], gathered);
+  const out = ctx.emit('gather', [xView, idView], { axis: 1 + pre.length + k - 1 });
+  return mappedAt(scalar ? ctx.emit('reshape', [out], { shape: [M, ...pre, ...post] }) : out, 0);
 };
 
 /** one_hot appends the class axis, so the member axis of the indices stays where it is. */
@@ -186,10 +192,21 @@ const concat: BatchRule<'concat'> = (ctx, node, args) => {
   return mappedAt(ctx.emit('concat', args.map((a) => bdimAt(ctx, a, 0)), { axis: node.params.axis + 1 }), 0);
 };
 
-const argmax: BatchRule<'argmax'> = (ctx, node, args) => {
+/** argmax, argmin and cumsum work along one axis and keep the operand's rank: the axis shifts past the batch dim, which stays. */
+const alongAxis: BatchRule<'argmax' | 'argmin' | 'cumsum'> = (ctx, node, args) => {
   const [x] = args as [Batched];
   if (x.bdim === null) return same(ctx, node, args);
-  return mappedAt(ctx.emit('argmax', [x.node], { axis: shiftAxis(node.params.axis, x.bdim) }), x.bdim);
+  return mappedAt(ctx.emit(node.op, [x.node], { ...node.params, axis: shiftAxis(node.params.axis, x.bdim) } as never), x.bdim);
+};
+
+/**
+ * gather and scatter_add index with a tensor of the operand's rank, so the generic elementwise batcher
+ * does not fit (the indexed axis must move with the batch dim). Every operand gets the batch dim at 0
+ * (an unmapped one as a broadcast view) and the axis shifts by one: member i indexes its own slice.
+ */
+const indexedAlongAxis: BatchRule<'gather' | 'scatter_add'> = (ctx, node, args) => {
+  if (allUnmapped(args)) return same(ctx, node, args);
+  return mappedAt(ctx.emit(node.op, args.map((a) => bdimAt(ctx, a, 0)), { axis: node.params.axis + 1 }), 0);
 };
 
 const inputRule: BatchRule<'input'> = (_ctx, node) => {
@@ -209,6 +226,7 @@ export const BATCH_RULES: BatchRuleTable = {
   sqrt: elementwise, rsqrt: elementwise, recip: elementwise, sin: elementwise, cos: elementwise,
   tanh: elementwise, erf: elementwise, sigmoid: elementwise, relu: elementwise,
   gelu: elementwise, gelu_tanh: elementwise, silu: elementwise,
+  floor: elementwise, ceil: elementwise, round: elementwise, log1p: elementwise, expm1: elementwise,
   add: elementwise, sub: elementwise, mul: elementwise, div: elementwise, pow: elementwise,
   maximum: elementwise, minimum: elementwise,
   cmp_lt: elementwise, cmp_le: elementwise, cmp_gt: elementwise, cmp_ge: elementwise,
@@ -218,7 +236,11 @@ export const BATCH_RULES: BatchRuleTable = {
 
   sum: reducer,
   max: reducer,
-  argmax,
+  argmax: alongAxis,
+  prod: reducer,
+  min: reducer,
+  argmin: alongAxis,
+  cumsum: alongAxis,
 
   matmul,
   conv,
@@ -228,6 +250,8 @@ export const BATCH_RULES: BatchRuleTable = {
   reshape, permute, expand, slice, pad, concat,
   take,
   one_hot: oneHot,
+  gather: indexedAlongAxis,
+  scatter_add: indexedAlongAxis,
 };
 
 export function batchRule<O extends Op>(op: O): BatchRule<O> {

@@ -116,7 +116,9 @@ export function amax(x: Tensor, dims?: number | readonly number[], keepdim = fal
 
 /** The minimum over `dims` (one, a list, or all), as torch.amin. */
 export function amin(x: Tensor, dims?: number | readonly number[], keepdim = false): Tensor {
-  return unary('neg', amax(unary('neg', x), dims, keepdim));
+  const axes = normDims(dims, x.shape.length, 'amin');
+  if (axes.length === 0) return x;
+  return dropDims(apply('min', [x], { axes }), axes, keepdim);
 }
 
 /**

@@ -8,6 +8,7 @@ import { fmtShape, normAxis, numelOf, type Shape } from '../../ir/shape.js';
 import { defaultGenerator, type Generator } from '../../runtime/rng.js';
 import * as ops from './ops.js';
 import * as composed from './ops-composed.js';
+import * as extra from './ops-extra.js';
 import { currentLoc, type Trace } from './trace.js';
 
 /** Numbers nested in arrays, as torch.tensor takes them: `[[1, 2], [3, 4]]` is a 2x2 tensor. */
@@ -396,4 +397,27 @@ export class Tensor {
   triu(diagonal = 0): Tensor { return composed.triu(this, diagonal); }
   /** Batched matmul of two 3-d tensors with equal batch sizes (torch.bmm). */
   bmm(o: Tensor): Tensor { return composed.bmm(this, o); }
+
+  // ---- issue 13: ops with IR ops of their own (compiler/trace/ops-extra.ts) ----------------------
+
+  /** The integer below each element (torch.floor); integer tensors are returned as they are. */
+  floor(): Tensor { return extra.floor(this); }
+  /** The integer above each element (torch.ceil); integer tensors are returned as they are. */
+  ceil(): Tensor { return extra.ceil(this); }
+  /** Rounds half to even (torch.round); `decimals` rounds x * 10^decimals. */
+  round(decimals = 0): Tensor { return extra.round(this, decimals); }
+  /** log(1 + x), accurate near 0 (torch.log1p); integers are promoted to f32. */
+  log1p(): Tensor { return extra.log1p(this); }
+  /** e^x - 1, accurate near 0 (torch.expm1); integers are promoted to f32. */
+  expm1(): Tensor { return extra.expm1(this); }
+  /** Product of all elements, or along one `dim`; integers give i64 unless `dtype` is given. */
+  prod(dim?: number, keepdim = false, dtype?: DType): Tensor { return extra.prod(this, dim, keepdim, dtype); }
+  /** Index (i32) of the first minimum along `dim`, or of the flattened tensor (torch.argmin). */
+  argmin(dim?: number, keepdim = false): Tensor { return extra.argmin(this, dim, keepdim); }
+  /** Prefix sums along `dim` (torch.cumsum); integers accumulate in i64 unless `dtype` is given. */
+  cumsum(dim: number, dtype?: DType): Tensor { return extra.cumsum(this, dim, dtype); }
+  /** torch.gather along `dim` with an integer `index` of this tensor's rank. */
+  gather(dim: number, index: Tensor): Tensor { return extra.gather(this, dim, index); }
+  /** torch.Tensor.scatter_add (out of place): adds `src` at `index` along `dim`. */
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return extra.scatterAdd(this, dim, index, src); }
 }

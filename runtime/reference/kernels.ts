@@ -6,7 +6,8 @@ import { BackendError, IndexError } from '../../ir/errors.js';
 import { toNumbers } from '../../ir/dtype.js';
 import { contiguousStrides, fmtShape, numelOf } from '../../ir/shape.js';
 import { normalAt, uniformAt } from '../rng.js';
-import { erf, gelu, geluTanh, sigmoid, silu } from './math.js';
+import { cumsumKernel, gatherKernel, scatterAddKernel } from './index-kernels.js';
+import { erf, gelu, geluTanh, roundHalfEven, sigmoid, silu } from './math.js';
 import { forEachOffset, stridedGather } from './strided.js';
 
 export interface EvalContext {
@@ -21,6 +22,7 @@ const UNARY: { readonly [O in UnaryOp]: (x: number) => number } = {
   sqrt: Math.sqrt, rsqrt: (x) => 1 / Math.sqrt(x), recip: (x) => 1 / x, sin: Math.sin, cos: Math.cos,
   tanh: Math.tanh, erf, sigmoid, relu: (x) => (x > 0 ? x : Number.isNaN(x) ? x : 0),
   gelu, gelu_tanh: geluTanh, silu,
+  floor: Math.floor, ceil: Math.ceil, round: roundHalfEven, log1p: Math.log1p, expm1: Math.expm1,
 };
 
 const nanOr = (a: number, b: number, f: (a: number, b: number) => number): number =>
@@ -119,6 +121,7 @@ export const CPU_KERNELS: { readonly [O in Op]: Kernel<O> } = {
   sqrt: unary('sqrt'), rsqrt: unary('rsqrt'), recip: unary('recip'), sin: unary('sin'), cos: unary('cos'),
   tanh: unary('tanh'), erf: unary('erf'), sigmoid: unary('sigmoid'), relu: unary('relu'),
   gelu: unary('gelu'), gelu_tanh: unary('gelu_tanh'), silu: unary('silu'),
+  floor: unary('floor'), ceil: unary('ceil'), round: unary('round'), log1p: unary('log1p'), expm1: unary('expm1'),
 
   add: binary('add'), sub: binary('sub'), mul: binary('mul'), div: binary('div'), pow: binary('pow'),
   maximum: binary('maximum'), minimum: binary('minimum'),
@@ -140,25 +143,12 @@ export const CPU_KERNELS: { readonly [O in Op]: Kernel<O> } = {
 
   sum: (n, [x]) => reduceAxes(x!, n.inputs[0]!.shape, n.params.axes, 0, (a, v) => a + v),
   max: (n, [x]) => reduceAxes(x!, n.inputs[0]!.shape, n.params.axes, -Infinity, (a, v) => (v > a || Number.isNaN(v) ? v : a)),
-  argmax: (n, [x]) => {
-    const shape = n.inputs[0]!.shape;
-    const ax = n.params.axis;
-    const len = shape[ax]!;
-    const inner = numelOf(shape.slice(ax + 1));
-    const outer = numelOf(shape.slice(0, ax));
-    const out = new Float64Array(outer * inner);
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < inner; i++) {
-        let best = -Infinity, arg = 0;
-        for (let k = 0; k < len; k++) {
-          const v = x![(o * len + k) * inner + i]!;
-          if (v > best || (Number.isNaN(v) && !Number.isNaN(best))) { best = v; arg = k; }
-        }
-        out[o * inner + i] = arg;
-      }
-    }
-    return out;
-  },
+  argmax: (n, [x]) => argExtreme(n, x!, (v, best) => v > best),
+  prod: (n, [x]) => reduceAxes(x!, n.inputs[0]!.shape, n.params.axes, 1, (a, v) => a * v),
+  min: (n, [x]) => reduceAxes(x!, n.inputs[0]!.shape, n.params.axes, Infinity, (a, v) => (v < a || Number.isNaN(v) ? v : a)),
+  argmin: (n, [x]) => argExtreme(n, x!, (v, best) => v < best),
+
+  cumsum: (n, [x]) => cumsumKernel(n, x!),
 
   matmul: (n, [a, b]) => {
     const as = n.inputs[0]!.shape, bs = n.inputs[1]!.shape;
@@ -293,7 +283,33 @@ export const CPU_KERNELS: { readonly [O in Op]: Kernel<O> } = {
     }
     return out;
   },
+  gather: (n, [x, idx]) => gatherKernel(n, x!, idx!),
+  scatter_add: (n, [x, idx, src]) => scatterAddKernel(n, x!, idx!, src!),
 };
+
+/**
+ * argmax / argmin along the axis: the first element that `beats` every earlier one, where a NaN beats
+ * any number and nothing beats the first NaN (ir/semantics.ts argExtrema).
+ */
+function argExtreme(n: NodeOf<'argmax'> | NodeOf<'argmin'>, x: Float64Array, beats: (v: number, best: number) => boolean): Float64Array {
+  const shape = n.inputs[0]!.shape;
+  const ax = n.params.axis;
+  const len = shape[ax]!;
+  const inner = numelOf(shape.slice(ax + 1));
+  const outer = numelOf(shape.slice(0, ax));
+  const out = new Float64Array(outer * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      let best = x[o * len * inner + i]!, arg = 0;
+      for (let k = 1; k < len; k++) {
+        const v = x[(o * len + k) * inner + i]!;
+        if (!Number.isNaN(best) && (beats(v, best) || Number.isNaN(v))) { best = v; arg = k; }
+      }
+      out[o * inner + i] = arg;
+    }
+  }
+  return out;
+}
 
 /** The divisor of count_include_pad average pooling at output position o: taps inside the padded input. */
 /** A pooling kernel: `reduce` gets the in-bounds values of each window and its output position. */

@@ -24,3 +24,11 @@ export const gelu = (x: number): number => 0.5 * x * (1 + erf(x / Math.SQRT2));
 export const GELU_TANH_C = Math.sqrt(2 / Math.PI);
 export const geluTanh = (x: number): number => 0.5 * x * (1 + Math.tanh(GELU_TANH_C * (x + 0.044715 * x * x * x)));
 export const silu = (x: number): number => x * sigmoid(x);
+
+/** round half to even, as torch.round and C's rint: 0.5 -> 0, 1.5 -> 2, -2.5 -> -2; the sign of zero is kept. */
+export function roundHalfEven(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  const r = Math.round(x);
+  // Math.round takes halves up; an odd result from a half means the even neighbour is one below.
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}

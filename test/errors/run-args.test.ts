@@ -74,6 +74,22 @@ for (const target of runTargets()) {
         c.destroy();
       }
     });
+    it('E29 per-member tables with per-member indices: an index past a member\'s own rows raises', async () => {
+      manualSeed(4);
+      const models = [new nn.Embedding(5, 2), new nn.Embedding(5, 2)];
+      const { params } = stackModuleState(models);
+      const f = vmap((p: Dict, i: Tensor) => functionalCall<Tensor>(models[0]!, p, [i]), [0, 0]);
+      const idx = Tensor.fromArray(BigInt64Array.of(1n, 4n, 0n, 2n), [2, 2]);
+      const past = Tensor.fromArray(BigInt64Array.of(1n, 4n, 5n, 2n), [2, 2]); // member 1's index 5: its table has 5 rows
+      await expectError(() => f(params, past), IndexError, /index 5 is out of range for axis 1 of size 5/);
+      const c = await compile(f, { target: target as CompileTarget, example: [params, idx] });
+      try {
+        expectClose(await c.run(params, idx), f(params, idx), 0, 0);
+        await expectError(() => c.run(undefined, past), IndexError, /index 5 is out of range for axis 1 of size 5/);
+      } finally {
+        c.destroy();
+      }
+    });
     it('E27 a run before any value was given for an input', async () => {
       const e = ensemble();
       const c = await compile(e.f, { target: target as CompileTarget, example: [e.params, e.buffers, e.x] });

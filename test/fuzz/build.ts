@@ -8,12 +8,16 @@ import { functionalCall, manualSeed, nn, stackModuleState, Tensor, vmap, type In
 import { INPUT_KINDS, type InputKind, type Program } from './program.js';
 import { type Draft, type Init, type PlanCtx, type Slots, type Template, type Val } from './step-kit.js';
 import { COMPOSED_TEMPLATES } from './steps-composed.js';
+import { INDEX_TEMPLATES } from './steps-index.js';
 import { LAYER_TEMPLATES } from './steps-layers.js';
 import { MATH_TEMPLATES } from './steps-math.js';
 import { SHAPE_TEMPLATES } from './steps-shape.js';
 
-/** Every step template; a program's step picks one by index (modulo), skipping those that do not apply. */
-export const TEMPLATES: readonly Template[] = [...MATH_TEMPLATES, ...SHAPE_TEMPLATES, ...LAYER_TEMPLATES, ...COMPOSED_TEMPLATES];
+/**
+ * Every step template; a program's step picks one by index (modulo), skipping those that do not apply.
+ * New templates go at the end, so the indices stored regressions use keep their meaning.
+ */
+export const TEMPLATES: readonly Template[] = [...MATH_TEMPLATES, ...SHAPE_TEMPLATES, ...LAYER_TEMPLATES, ...COMPOSED_TEMPLATES, ...INDEX_TEMPLATES];
 
 export interface PlannedInput {
   readonly kind: InputKind;

@@ -10,8 +10,10 @@ import {
 } from './step-kit.js';
 import type { Step } from './program.js';
 
-const POSITIVE_DOMAIN = new Set<UnaryOp>(['log', 'sqrt', 'rsqrt', 'recip']);
-const EXACT_UNARY = new Set<UnaryOp>(['neg', 'abs', 'relu', 'sign']);
+const POSITIVE_DOMAIN = new Set<UnaryOp>(['log', 'sqrt', 'rsqrt', 'recip', 'log1p']);
+/** Jumps at integers (and halves): only on values every backend has exactly, where the result is an exact integer. */
+const ROUNDING = new Set<UnaryOp>(['floor', 'ceil', 'round']);
+const EXACT_UNARY = new Set<UnaryOp>(['neg', 'abs', 'relu', 'sign', 'floor', 'ceil', 'round']);
 const ARITH: readonly BinaryOp[] = BINARY_OPS.filter((o) => !o.startsWith('cmp_'));
 const CMP: readonly BinaryOp[] = BINARY_OPS.filter((o) => o.startsWith('cmp_'));
 const SCALARS = [2, -1.5, 0.5, 3, -0.25, 1];
@@ -26,10 +28,10 @@ const unary: Template = {
     if (i < 0) return undefined;
     const v = c.vals[i]!;
     let op = pick(UNARY_OPS, s.b);
-    if (op === 'sign' && !v.exact) op = 'tanh'; // sign jumps at 0: only on values every backend has exactly
-    const guard = POSITIVE_DOMAIN.has(op) ? positive : op === 'exp' ? (x: Tensor) => x.clamp(-6, 6) : (x: Tensor) => x;
+    if ((op === 'sign' || ROUNDING.has(op)) && !v.exact) op = 'tanh'; // sign jumps at 0, rounding at integers: only on values every backend has exactly
+    const guard = POSITIVE_DOMAIN.has(op) ? positive : op === 'exp' || op === 'expm1' ? (x: Tensor) => x.clamp(-6, 6) : (x: Tensor) => x;
     const exact = v.exact && EXACT_UNARY.has(op);
-    return { label: op, operands: [i], run: (_, [x]) => ops.unary(op, guard(x!)), exact, intValued: exact && v.intValued };
+    return { label: op, operands: [i], run: (_, [x]) => ops.unary(op, guard(x!)), exact, intValued: exact && (v.intValued || ROUNDING.has(op)) };
   },
 };
 

@@ -64,10 +64,10 @@ describe('gradient rules against finite differences (f64, CPU reference)', () =>
     const b = makeNode('input', [], { name: 'b' }, { shape: [3], dtype: 'f64' });
     const values = [Float64Array.from([1, -2, 3]), Float64Array.from([1, 5, -3])];
     const zeroOps = ALL_OPS.filter(isZeroGradOp);
-    expect(zeroOps).toEqual(['sign', 'cmp_lt', 'cmp_le', 'cmp_gt', 'cmp_ge', 'cmp_eq', 'cmp_ne', 'argmax', 'one_hot']);
+    expect(zeroOps).toEqual(['sign', 'floor', 'ceil', 'round', 'cmp_lt', 'cmp_le', 'cmp_gt', 'cmp_ge', 'cmp_eq', 'cmp_ne', 'argmax', 'argmin', 'one_hot']);
     for (const op of zeroOps) {
-      if (op === 'argmax' || op === 'one_hot') continue; // integer output / integer operand: covered by their cases
-      const y = op === 'sign' ? n('sign', [asNode(a)], {}) : n(op, [asNode(a), asNode(b)], {});
+      if (op === 'argmax' || op === 'argmin' || op === 'one_hot') continue; // integer output / integer operand: covered by their cases
+      const y = op === 'sign' || op === 'floor' || op === 'ceil' || op === 'round' ? n(op, [asNode(a)], {}) : n(op, [asNode(a), asNode(b)], {});
       const g = gradPass({ inputs: [a, b], outputs: [y] }, { wrt: [0, 1], of: [0], seed: 'ones' });
       const [, da, db] = runGraph(g, values, { seed: 0 });
       expect([...da!, ...db!], op).toEqual([0, 0, 0, 0, 0, 0]);

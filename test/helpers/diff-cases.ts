@@ -62,6 +62,11 @@ export const DIFF_CASES: CaseTable = {
   recip: unaryCase('recip', 0.5, 2), sin: unaryCase('sin'), cos: unaryCase('cos'), tanh: unaryCase('tanh'),
   erf: unaryCase('erf'), sigmoid: unaryCase('sigmoid'), relu: unaryCase('relu'), gelu: unaryCase('gelu', -3, 3),
   gelu_tanh: unaryCase('gelu_tanh', -3, 3), silu: unaryCase('silu', -3, 3),
+  // Away from the jumps at integers (and halves, for round), the derivative is 0.
+  floor: [{ label: 'floor', inputs: [f([2, 3], { data: [0.3, 1.6, -0.4, -1.7, 2.2, 0.8] })], build: ([x]) => n('floor', [x!], {}) }],
+  ceil: [{ label: 'ceil', inputs: [f([2, 3], { data: [0.3, 1.6, -0.4, -1.7, 2.2, 0.8] })], build: ([x]) => n('ceil', [x!], {}) }],
+  round: [{ label: 'round', inputs: [f([2, 3], { data: [0.3, 1.6, -0.4, -1.7, 2.2, 0.8] })], build: ([x]) => n('round', [x!], {}) }],
+  log1p: unaryCase('log1p', -0.9, 2), expm1: unaryCase('expm1'),
 
   add: binaryCase('add'), sub: binaryCase('sub'), mul: binaryCase('mul'),
   div: binaryCase('div', { lo: 0.5, hi: 2 }),
@@ -93,6 +98,30 @@ export const DIFF_CASES: CaseTable = {
     inputs: [f([3, 4])],
     build: ([x]) => n('take', [x!, n('reshape', [n('argmax', [x!], { axis: 1 })], { shape: [3] })], { axis: 1 }),
   }],
+
+  prod: [
+    { label: 'axes [1]', inputs: [f([2, 3, 4])], build: ([x]) => n('prod', [x!], { axes: [1] }) },
+    { label: 'axes [0, 2]', inputs: [f([2, 3, 2], { lo: 0.5, hi: 1.5 })], build: ([x]) => n('prod', [x!], { axes: [0, 2] }) },
+    {
+      // Rows with no zero, one zero, and two zeros: the partials torch's prod_backward gives.
+      label: 'rows with zeros',
+      inputs: [f([3, 3], { data: [1.5, -2, 0.5, 0, 3, -1.25, 0, 2, 0] })],
+      build: ([x]) => n('prod', [x!], { axes: [1] }),
+    },
+  ],
+  min: [
+    { label: 'axes [1]', inputs: [f([2, 3, 4])], build: ([x]) => n('min', [x!], { axes: [1] }) },
+    { label: 'axes [0, 2]', inputs: [f([2, 3, 4])], build: ([x]) => n('min', [x!], { axes: [0, 2] }) },
+  ],
+  argmin: [{
+    label: 'take(x, argmin(x)): the index is constant, the gathered value is not',
+    inputs: [f([3, 4])],
+    build: ([x]) => n('take', [x!, n('reshape', [n('argmin', [x!], { axis: 1 })], { shape: [3] })], { axis: 1 }),
+  }],
+  cumsum: [
+    { label: 'axis 1', inputs: [f([2, 5])], build: ([x]) => n('cumsum', [x!], { axis: 1, reverse: false }) },
+    { label: 'axis 0 reversed', inputs: [f([4, 2, 3])], build: ([x]) => n('cumsum', [x!], { axis: 0, reverse: true }) },
+  ],
 
   matmul: [
     { label: '[3,4] @ [4,2]', inputs: [f([3, 4]), f([4, 2])], build: ([a, b]) => n('matmul', [a!, b!], {}) },
@@ -132,6 +161,15 @@ export const DIFF_CASES: CaseTable = {
     label: 'x * one_hot(idx): the mask is constant',
     inputs: [f([5, 3]), f([5], { dtype: 'i32', data: [2, 0, 1, 1, 2] })],
     build: ([x, i]) => n('mul', [x!, n('one_hot', [i!], { numClasses: 3, dtype: 'f64' })], {}),
+  }],
+  gather: [
+    { label: 'axis 1, repeated indices', inputs: [f([3, 4]), f([3, 3], { dtype: 'i64', data: [0, 3, 3, 1, 1, 1, 2, 0, 3] })], build: ([x, i]) => n('gather', [x!, i!], { axis: 1 }) },
+    { label: 'axis 0, index smaller off the axis', inputs: [f([3, 4]), f([4, 2], { dtype: 'i32', data: [2, 0, 1, 1, 0, 2, 2, 2] })], build: ([x, i]) => n('gather', [x!, i!], { axis: 0 }) },
+  ],
+  scatter_add: [{
+    label: 'axis 1, repeated indices, index smaller off the axis',
+    inputs: [f([3, 4]), f([2, 3], { dtype: 'i64', data: [0, 3, 0, 2, 2, 1] }), f([2, 3])],
+    build: ([x, i, s]) => n('scatter_add', [x!, i!, s!], { axis: 1 }),
   }],
 };
 

@@ -8,8 +8,8 @@ import { numelOf } from '../../ir/shape.js';
 import { apply } from '../../compiler/trace/apply.js';
 import { Generator, Tensor } from '../../index.js';
 
-/** What values an input holds: any reals, positives (log, sqrt), small integers (ties for comparisons), a 0/1 mask, or indices below `index`. */
-export type DataKind = 'real' | 'positive' | 'small_int' | 'mask' | { readonly index: number };
+/** What values an input holds: any reals, positives (log, sqrt), small integers (ties for comparisons), halves (ties of round), a 0/1 mask, or indices below `index`. */
+export type DataKind = 'real' | 'positive' | 'small_int' | 'halves' | 'mask' | { readonly index: number };
 
 export interface InputSpec {
   readonly shape: readonly number[];
@@ -34,8 +34,10 @@ function use<O extends Op>(op: O, inputs: readonly InputSpec[], params: OpParams
 }
 
 const none = {} as Record<string, never>;
-const POSITIVE_UNARY = new Set<Op>(['log', 'sqrt', 'rsqrt', 'recip']);
-const INT_UNARY = new Set<Op>(['neg', 'abs', 'sign', 'relu']);
+const POSITIVE_UNARY = new Set<Op>(['log', 'sqrt', 'rsqrt', 'recip', 'log1p']);
+const INT_UNARY = new Set<Op>(['neg', 'abs', 'sign', 'relu', 'floor', 'ceil', 'round']);
+/** Unary ops also checked on halves, -2.5 .. 2.5 (round's ties to even). */
+const HALVES_UNARY = new Set<Op>(['round']);
 const TIE_BINARY = new Set<Op>(['maximum', 'minimum', 'cmp_lt', 'cmp_le', 'cmp_gt', 'cmp_ge', 'cmp_eq', 'cmp_ne']);
 
 type CaseTable = { readonly [O in Op]: readonly OpCase[] };
@@ -44,6 +46,7 @@ const unaryCases = Object.fromEntries(UNARY_OPS.map((op) => {
   const kind: DataKind = POSITIVE_UNARY.has(op) ? 'positive' : 'real';
   const cases = [use(op, [f32([2, 3], kind)], none)];
   if (op === 'exp' || op === 'tanh') cases.push(use(op, [f32([], kind)], none, 'rank 0'));
+  if (HALVES_UNARY.has(op)) cases.push(use(op, [f32([3, 4], 'halves')], none, 'halves (ties to even)'));
   if (INT_UNARY.has(op)) cases.push(use(op, [int('i32', [3, 2], 'small_int')], none));
   return [op, cases];
 })) as { [O in (typeof UNARY_OPS)[number]]: OpCase[] };
@@ -92,6 +95,24 @@ export const OP_CASES: CaseTable = {
     use('argmax', [f32([3, 4])], { axis: 0 }),
     use('argmax', [f32([2, 3, 4])], { axis: 2 }),
   ],
+  prod: [
+    use('prod', [f32([2, 3])], { axes: [1] }),
+    use('prod', [f32([2, 3, 4])], { axes: [0, 2] }),
+    use('prod', [int('i32', [3, 2], 'small_int')], { axes: [0] }, 'with zeros'),
+  ],
+  min: [
+    use('min', [f32([2, 3])], { axes: [1] }),
+    use('min', [int('i32', [2, 3, 4], 'small_int')], { axes: [0, 2] }, 'ties'),
+  ],
+  argmin: [
+    use('argmin', [f32([3, 4])], { axis: 0 }),
+    use('argmin', [f32([2, 3, 4], 'small_int')], { axis: 2 }, 'ties'),
+  ],
+  cumsum: [
+    use('cumsum', [f32([2, 5])], { axis: 1, reverse: false }),
+    use('cumsum', [f32([4, 2, 3])], { axis: 0, reverse: true }, 'reversed'),
+    use('cumsum', [int('i32', [3, 4], 'small_int')], { axis: 1, reverse: false }),
+  ],
   matmul: [
     use('matmul', [f32([2, 3]), f32([3, 4])], none),
     use('matmul', [f32([2, 2, 3]), f32([2, 3, 4])], none),
@@ -132,6 +153,14 @@ export const OP_CASES: CaseTable = {
     use('one_hot', [int('i32', [4], { index: 5 })], { numClasses: 5, dtype: 'f32' }),
     use('one_hot', [int('i64', [2, 3], { index: 3 })], { numClasses: 3, dtype: 'i32' }),
   ],
+  gather: [
+    use('gather', [f32([3, 4]), int('i64', [3, 2], { index: 4 })], { axis: 1 }),
+    use('gather', [f32([4, 3, 2]), int('i32', [5, 2, 2], { index: 4 })], { axis: 0 }, 'index longer on the axis, shorter off it'),
+  ],
+  scatter_add: [
+    use('scatter_add', [f32([3, 4]), int('i64', [3, 5], { index: 4 }), f32([3, 5])], { axis: 1 }, 'repeated indices add up'),
+    use('scatter_add', [f32([4, 3]), int('i32', [2, 2], { index: 4 }), f32([2, 2])], { axis: 0 }, 'index smaller off the axis'),
+  ],
 };
 
 /** Every case of every op, in ALL_OPS order. */
@@ -148,6 +177,7 @@ export function makeData(spec: InputSpec, gen: Generator, shape: readonly number
     if (k === 'real') return -2 + 4 * v;
     if (k === 'positive') return 0.5 + 1.5 * v;
     if (k === 'small_int') return Math.floor(v * 5) - 2;
+    if (k === 'halves') return (Math.floor(v * 11) - 5) / 2;
     if (k === 'mask') return v < 0.5 ? 0 : 1;
     return Math.floor(v * k.index);
   });

@@ -28,6 +28,13 @@ describe('inference results', () => {
     expect(typeOf('pad', [v([2, 3])], { pads: [[1, 0], [2, 2]] })).toBe('f32[3,7]');
     expect(typeOf('slice', [v([4, 5])], { starts: [1, 0], ends: [3, 2] })).toBe('f32[2,2]');
     expect(typeOf('concat', [v([2, 1]), v([2, 3])], { axis: 1 })).toBe('f32[2,4]');
+    expect(typeOf('round', [v([2, 3], 'i32')], {})).toBe('i32[2,3]');
+    expect(typeOf('prod', [v([2, 3, 4], 'i64')], { axes: [1] })).toBe('i64[2,1,4]');
+    expect(typeOf('min', [v([2, 3])], { axes: [0, 1] })).toBe('f32[1,1]');
+    expect(typeOf('argmin', [v([2, 3])], { axis: 0 })).toBe('i32[1,3]');
+    expect(typeOf('cumsum', [v([2, 3])], { axis: 1, reverse: true })).toBe('f32[2,3]');
+    expect(typeOf('gather', [v([3, 4]), v([2, 7], 'i64')], { axis: 1 })).toBe('f32[2,7]');
+    expect(typeOf('scatter_add', [v([3, 4]), v([2, 7], 'i32'), v([2, 7])], { axis: 1 })).toBe('f32[3,4]');
   });
 });
 
@@ -52,6 +59,15 @@ describe('inference errors name the op and the shapes', () => {
     ['concat', () => makeNode('concat', [v([2, 3]), v([3, 3])], { axis: 1 }), ['concat', '[2, 3]', '[3, 3]', 'outside axis 1']],
     ['leaf without type', () => makeNode('full', [], { value: 1 }), ['full', 'shape and dtype']],
     ['arity', () => makeNode('neg', [v([2]), v([2])], {}), ['neg', 'expected 1 input(s), got 2']],
+    ['log1p of integers', () => makeNode('log1p', [v([2], 'i32')], {}), ['log1p', 'floating-point', 'i32']],
+    ['min over an empty axis', () => makeNode('min', [v([2, 0])], { axes: [1] }), ['min', 'empty axis', '[2, 0]']],
+    ['argmin over an empty axis', () => makeNode('argmin', [v([0, 3])], { axis: 0 }), ['argmin', 'empty axis', '[0, 3]']],
+    ['cumsum axis', () => makeNode('cumsum', [v([2, 3])], { axis: 2, reverse: false }), ['cumsum', '[2]', '[0, 2)']],
+    ['gather index rank', () => makeNode('gather', [v([2, 3]), v([2], 'i64')], { axis: 1 }), ['gather', '[2]', '[2, 3]', 'rank']],
+    ['gather index larger off the axis', () => makeNode('gather', [v([2, 3]), v([3, 5], 'i64')], { axis: 1 }), ['gather', '[3, 5]', '[2, 3]', 'axis 0']],
+    ['gather float index', () => makeNode('gather', [v([2, 3]), v([2, 3])], { axis: 1 }), ['gather', 'indices', 'integer', 'f32']],
+    ['scatter_add source shape', () => makeNode('scatter_add', [v([2, 3]), v([2, 2], 'i64'), v([2, 3])], { axis: 1 }), ['scatter_add', '[2, 2]', '[2, 3]', 'source']],
+    ['scatter_add source dtype', () => makeNode('scatter_add', [v([2, 3]), v([2, 2], 'i64'), v([2, 2], 'f64')], { axis: 1 }), ['scatter_add', 'f64', 'f32']],
   ];
   for (const [what, fn, parts] of cases) {
     it(what, () => {

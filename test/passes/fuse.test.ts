@@ -96,3 +96,38 @@ describe('fuse: shared values broadcast to members', () => {
       }`)).toEqual(['row(sum+div+sub+mul+sum+div+rsqrt+mul) -> f32[8,32] reads x', 'pointwise(mul) -> f32[5,8,32] reads mul,w']);
   });
 });
+
+describe('fuse: scans, gathers and scatters', () => {
+  it('a cumsum is a scan kernel with its elementwise producers inside; its consumers read it back', () => {
+    expect(kernelsOf(`
+      graph(%x: f32[4,8]) {
+        %0: f32[4,8] = exp(%x)
+        %1: f32[4,8] = cumsum(%0) {axis=1, reverse=false}
+        %2: f32[4,8] = mul(%1, %x)
+        return %2
+      }`)).toEqual(['scan(exp+cumsum) -> f32[4,8] reads x', 'pointwise(mul) -> f32[4,8] reads cumsum,x']);
+  });
+
+  it('a scan takes no reduction in: the sum is a row kernel of its own, the division joins the scan', () => {
+    expect(kernelsOf(`
+      graph(%x: f32[4,8]) {
+        %0: f32[4,1] = sum(%x) {axes=[1]}
+        %1: f32[4,8] = expand(%0) {shape=[4,8]}
+        %2: f32[4,8] = div(%x, %1)
+        %3: f32[4,8] = cumsum(%2) {axis=1, reverse=true}
+        return %3
+      }`)).toEqual(['row(sum) -> f32[4,1] reads x', 'scan(div+cumsum) -> f32[4,8] reads x,sum']);
+  });
+
+  it('a gather of an input is free (inlined into its reader); a scatter_add is computed inline where it is read', () => {
+    expect(kernelsOf(`
+      graph(%x: f32[4,8], %i: i32[4,2], %s: f32[4,2]) {
+        %0: f32[4,2] = gather(%x, %i) {axis=1}
+        %1: f32[4,2] = mul(%0, %s)
+        %2: f32[4,8] = scatter_add(%x, %i, %1) {axis=1}
+        %3: f32[4,8] = relu(%2)
+        %4: f32[4,1] = prod(%3) {axes=[1]}
+        return %4
+      }`)).toEqual(['row(mul+scatter_add+relu+prod) -> f32[4,1] reads x,i,s']);
+  });
+});

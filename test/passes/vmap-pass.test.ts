@@ -226,17 +226,13 @@ describe('vmap pass: take (embedding), in each mapping case', () => {
       }`);
   });
 
-  it('both mapped: member i\'s indices are offset by i*rows into the stacked tables', () => {
+  it('both mapped: a gather over each member\'s own table (an index past it raises, not the next member\'s row)', () => {
     expectPass(take, [0, 0], 2, `
       graph(%t: f32[2,5,3], %i: i64[2,4]) {
-        %0: f32[10,3] = reshape(%t) {shape=[10,3]}
-        %1: i32[2,4] = cast(%i) {to="i32"}
-        %2: i32[2] = constant() {data=[0,5]}
-        %3: i32[2,1] = reshape(%2) {shape=[2,1]}
-        %4: i32[2,4] = expand(%3) {shape=[2,4]}
-        %5: i32[2,4] = add(%1, %4)
-        %6: f32[2,4,3] = take(%0, %5) {axis=0}
-        return %6
+        %0: i64[2,4,1] = reshape(%i) {shape=[2,4,1]}
+        %1: i64[2,4,3] = expand(%0) {shape=[2,4,3]}
+        %2: f32[2,4,3] = gather(%t, %1) {axis=1}
+        return %2
       }`);
   });
 });
@@ -311,5 +307,49 @@ describe('vmap pass: outputs and options', () => {
     expect(() => vmapPass(g, { inDims: [0, null], outDims: [3, 0], axisSize: 2, randomness: 'error' })).toThrow(/out_dim 3 is out of range for output 0 of rank 3/);
     expect(() => vmapPass(g, { inDims: [0], outDims: [0, 0], axisSize: 2, randomness: 'error' })).toThrow(VmapError);
     expect(() => vmapPass(g, { inDims: [0, null], outDims: [0], axisSize: 2, randomness: 'error' })).toThrow(VmapError);
+  });
+});
+
+describe('vmap pass: cumsum, gather and scatter_add', () => {
+  it('cumsum keeps the batch dim where it is and shifts its axis past it', () => {
+    expectPass(`
+      graph(%x: f32[4,6]) {
+        %0: f32[4,6] = cumsum(%x) {axis=1, reverse=false}
+        return %0
+      }`, [1], 3, `
+      graph(%x: f32[4,3,6]) {
+        %0: f32[4,3,6] = cumsum(%x) {axis=2, reverse=false}
+        %1: f32[3,4,6] = permute(%0) {perm=[1,0,2]}
+        return %1
+      }`);
+  });
+
+  it('gather with a mapped index and a shared table: the table is broadcast as a view, the axis shifts by one', () => {
+    expectPass(`
+      graph(%x: f32[4,6], %i: i64[4,2]) {
+        %0: f32[4,2] = gather(%x, %i) {axis=1}
+        return %0
+      }`, [null, 0], 3, `
+      graph(%x: f32[4,6], %i: i64[3,4,2]) {
+        %0: f32[1,4,6] = reshape(%x) {shape=[1,4,6]}
+        %1: f32[3,4,6] = expand(%0) {shape=[3,4,6]}
+        %2: f32[3,4,2] = gather(%1, %i) {axis=2}
+        return %2
+      }`);
+  });
+
+  it('scatter_add with mapped operand and source and a shared index: every operand at batch dim 0, one scatter', () => {
+    expectPass(`
+      graph(%x: f32[4,6], %i: i32[2,6], %s: f32[2,6]) {
+        %0: f32[4,6] = scatter_add(%x, %i, %s) {axis=0}
+        return %0
+      }`, [0, null, 1], 3, `
+      graph(%x: f32[3,4,6], %i: i32[2,6], %s: f32[2,3,6]) {
+        %0: i32[1,2,6] = reshape(%i) {shape=[1,2,6]}
+        %1: i32[3,2,6] = expand(%0) {shape=[3,2,6]}
+        %2: f32[3,2,6] = permute(%s) {perm=[1,0,2]}
+        %3: f32[3,4,6] = scatter_add(%x, %1, %2) {axis=1}
+        return %3
+      }`);
   });
 });

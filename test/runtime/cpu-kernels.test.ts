@@ -45,6 +45,48 @@ describe('kernels', () => {
     expect(run(g, f32(1, 5, 5, 0, NaN, 9))[0]).toEqual([1, 1]);
   });
 
+  it('floor, ceil and round (half to even) keep NaN, Inf and the sign of zero; log1p and expm1 are exact near 0', () => {
+    const g = 'graph(%x: f64[8]) {\n  %0: f64[8] = floor(%x)\n  %1: f64[8] = ceil(%x)\n  %2: f64[8] = round(%x)\n  return %0, %1, %2\n}';
+    const [fl, ce, ro] = run(g, Float64Array.of(0.5, 1.5, -2.5, -0.4, 2.7, NaN, -Infinity, -0));
+    expect(fl).toEqual([0, 1, -3, -1, 2, NaN, -Infinity, -0]);
+    expect(ce).toEqual([1, 2, -2, -0, 3, NaN, -Infinity, -0]);
+    expect(ro).toEqual([0, 2, -2, -0, 3, NaN, -Infinity, -0]);
+    expect(Object.is(ro[3], -0) && Object.is(ce[3], -0)).toBe(true);
+    const h = 'graph(%x: f64[4]) {\n  %0: f64[4] = log1p(%x)\n  %1: f64[4] = expm1(%x)\n  return %0, %1\n}';
+    const [l1p, em1] = run(h, Float64Array.of(1e-12, -1, -2, Infinity));
+    expect(l1p[0]).toBeCloseTo(1e-12 - 5e-25, 30);
+    expect(l1p.slice(1)).toEqual([-Infinity, NaN, Infinity]);
+    expect(em1[0]).toBeCloseTo(1e-12 + 5e-25, 30);
+    expect(em1.slice(1)).toEqual([Math.expm1(-1), Math.expm1(-2), Infinity]);
+  });
+
+  it('prod multiplies (1 over nothing), min propagates NaN, argmin takes the first minimum or the first NaN', () => {
+    const g = 'graph(%a: f32[2,3]) {\n  %0: f32[2,1] = prod(%a) {axes=[1]}\n  %1: f32[1,3] = min(%a) {axes=[0]}\n  %2: i32[2,1] = argmin(%a) {axis=1}\n  return %0, %1, %2\n}';
+    const [p, m, am] = run(g, f32(2, -3, 0.5, 4, NaN, 1));
+    expect(p).toEqual([-3, NaN]);
+    expect(m).toEqual([2, NaN, 0.5]);
+    expect(am).toEqual([1, 1]);
+    expect(run('graph(%a: f32[2,0]) {\n  %0: f32[2,1] = prod(%a) {axes=[1]}\n  return %0\n}', f32())[0]).toEqual([1, 1]);
+    expect(run('graph(%a: f32[4]) {\n  %0: i32[1] = argmin(%a) {axis=0}\n  return %0\n}', f32(3, 1, NaN, NaN))[0]).toEqual([2]);
+  });
+
+  it('cumsum adds in order along its axis, from the end when reversed', () => {
+    const g = 'graph(%a: f32[2,3]) {\n  %0: f32[2,3] = cumsum(%a) {axis=1, reverse=false}\n  %1: f32[2,3] = cumsum(%a) {axis=0, reverse=true}\n  return %0, %1\n}';
+    const [c, r] = run(g, f32(1, 2, 3, 4, 5, NaN));
+    expect(c).toEqual([1, 3, 6, 4, 9, NaN]);
+    expect(r).toEqual([5, 7, NaN, 4, 5, NaN]);
+  });
+
+  it('gather reads along its axis; scatter_add adds repeated indices up; indices out of range are IndexErrors', () => {
+    const g = 'graph(%x: f32[2,3], %i: i64[2,2], %s: f32[2,2]) {\n  %0: f32[2,2] = gather(%x, %i) {axis=1}\n  %1: f32[2,3] = scatter_add(%x, %i, %s) {axis=1}\n  return %0, %1\n}';
+    const [ga, sc] = run(g, f32(1, 2, 3, 4, 5, 6), BigInt64Array.of(2n, 2n, 0n, 1n), f32(10, 20, 30, 40));
+    expect(ga).toEqual([3, 3, 4, 5]);
+    expect(sc).toEqual([1, 2, 33, 34, 45, 6]);
+    expect(() => run(g, f32(1, 2, 3, 4, 5, 6), BigInt64Array.of(0n, 3n, 0n, 1n), f32(1, 1, 1, 1))).toThrow(/gather: index 3 is out of range for axis 1 of size 3/);
+    const s = 'graph(%x: f32[2,3], %i: i32[1,2], %s: f32[1,2]) {\n  %0: f32[2,3] = scatter_add(%x, %i, %s) {axis=0}\n  return %0\n}';
+    expect(() => run(s, f32(1, 2, 3, 4, 5, 6), Int32Array.of(1, -1), f32(1, 1))).toThrow(IndexError);
+  });
+
   it('casts truncate toward zero and round f32 results', () => {
     const g = 'graph(%a: f32[4]) {\n  %0: i32[4] = cast(%a) {to="i32"}\n  %1: i64[4] = cast(%a) {to="i64"}\n  return %0, %1\n}';
     const [i, l] = run(g, f32(-1.7, 1.7, 2.5, -0.2));

@@ -50,6 +50,12 @@ export class CFamilyPrinter extends KernelPrinter {
       gelu: (x) => `vmapc_gelu(${x})`,
       gelu_tanh: (x) => `vmapc_gelu_tanh(${x})`,
       silu: (x) => `vmapc_silu(${x})`,
+      // Integer tensors are already whole; rintf rounds half to even in the default rounding mode (ir/semantics.ts roundHalfEven).
+      floor: (x, t) => (isF(t) ? `floorf(${x})` : x),
+      ceil: (x, t) => (isF(t) ? `ceilf(${x})` : x),
+      round: (x, t) => (isF(t) ? `rintf(${x})` : x),
+      log1p: (x) => `log1pf(${x})`,
+      expm1: (x) => `expm1f(${x})`,
     };
     this.binary = binaryTable((c, t) => mask(this.literal(1, t), this.literal(0, t))(c), {
       pow: (a, b, t) => (isF(t) ? `powf(${a}, ${b})` : `vmapc_powi(${a}, ${b})`),

@@ -103,6 +103,39 @@ const HELPERS: Readonly<Record<string, DeviceHelper>> = {
       '}',
     ].join('\n'),
   },
+  vmapc_log1p: {
+    // WGSL has no log1p, and log(1 + x) loses x's digits near 0 (its log may also have an absolute error
+    // of 2^-21): log1p(x) = 2 atanh(z), z = x / (2 + x), by its odd series where 1 + x is in [0.7, 1.42]
+    // (|z| <= 0.18, 7 terms: below f32's epsilon), else log(1 + x). -1 gives -Inf, below -1 NaN. C and CUDA call log1pf.
+    semantics: 'log1pExpm1NearZero',
+    deps: ['vmapc_nan', 'vmapc_inf'],
+    wgsl: [
+      'fn vmapc_log1p(x: f32) -> f32 {',
+      '  if (x > -0.3f && x < 0.42f) {',
+      '    let z = x / (2.0f + x);',
+      '    let z2 = z * z;',
+      '    return 2.0f * z * (1.0f + z2 * (0.33333333f + z2 * (0.2f + z2 * (0.14285714f + z2 * (0.11111111f + z2 * (0.09090909f + z2 * 0.07692308f))))));',
+      '  }',
+      '  if (x == -1.0f) { return -vmapc_inf(); }',
+      '  if (x < -1.0f) { return vmapc_nan(); }',
+      '  if (x > 3.4028234e38f) { return x; }',
+      '  return log(1.0f + x);',
+      '}',
+    ].join('\n'),
+  },
+  vmapc_expm1: {
+    // WGSL has no expm1, and exp(x) - 1 loses x's digits near 0: its Taylor series (Horner, 9 terms) for
+    // |x| < 0.35, else exp(x) - 1. C and CUDA call expm1f.
+    semantics: 'log1pExpm1NearZero',
+    wgsl: [
+      'fn vmapc_expm1(x: f32) -> f32 {',
+      '  if (abs(x) < 0.35f) {',
+      '    return x * (1.0f + x * (0.5f + x * (0.16666667f + x * (0.041666668f + x * (0.008333334f + x * (0.0013888889f + x * (0.0001984127f + x * (0.0000248016f + x * 0.0000027557319f))))))));',
+      '  }',
+      '  return exp(x) - 1.0f;',
+      '}',
+    ].join('\n'),
+  },
   vmapc_sigmoid: { c: 'FN float vmapc_sigmoid(float x) { return 1.0f / (1.0f + expf(-x)); }' },
   vmapc_silu: { c: 'FN float vmapc_silu(float x) { return x / (1.0f + expf(-x)); }' },
   vmapc_gelu: { c: 'FN float vmapc_gelu(float x) { return 0.5f * x * (1.0f + erff(x * 0.707106781f)); }' },

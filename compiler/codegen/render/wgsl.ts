@@ -41,6 +41,12 @@ const UNARY: UnaryTable = {
   gelu: (x) => `(0.5f * ${x} * (1.0f + vmapc_erf(${x} * 0.707106781f)))`,
   gelu_tanh: (x) => `(0.5f * ${x} * (1.0f + tanh(clamp(0.797884561f * (${x} + 0.044715f * ${x} * ${x} * ${x}), -15.0f, 15.0f))))`,
   silu: (x) => `(${x} / (1.0f + exp(-${x})))`,
+  // WGSL's round takes halves to the even neighbour, as torch.round does (ir/semantics.ts roundHalfEven).
+  floor: (x, t) => (t === 'f32' ? `floor(${x})` : x),
+  ceil: (x, t) => (t === 'f32' ? `ceil(${x})` : x),
+  round: (x, t) => (t === 'f32' ? `round(${x})` : x),
+  log1p: (x) => `vmapc_log1p(${x})`,
+  expm1: (x) => `vmapc_expm1(${x})`,
 };
 
 const BINARY: BinaryTable = binaryTable((cond, t) => `select(${literal(0, t)}, ${literal(1, t)}, ${cond})`, {
