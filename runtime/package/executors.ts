@@ -11,6 +11,7 @@ import { WebGpuExecutor } from '../webgpu/executor.js';
 import { isNode } from './files.js';
 import { checkLimits } from './limits.js';
 
+/** The options of `load()` that the runtimes read. */
 export interface RuntimeOptions {
   readonly webgpu?: WebGpuOptions;
   /** Node: the `webgpu` npm package module to use instead of finding one. */
@@ -23,6 +24,7 @@ export interface RuntimeOptions {
   readonly cuda?: Pick<CudaOptions, 'device'>;
 }
 
+/** What a runtime is told about the package it starts. */
 export interface RuntimeContext {
   /** The package folder (native dependencies are looked for from there). */
   readonly base: URL;
@@ -30,6 +32,7 @@ export interface RuntimeContext {
   readonly requires: Readonly<Record<string, number>>;
 }
 
+/** One target's runtime for packages: whether it can run here, and how it starts an Executor for a stored plan. */
 export interface PackageRuntime {
   /** Why this runtime cannot run here (e.g. not in a browser), or undefined when it may. */
   unavailable(): string | undefined;

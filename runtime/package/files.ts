@@ -2,6 +2,7 @@
 
 import { BackendError, FormatError } from '../../ir/errors.js';
 
+/** True in Node (and not in a browser-like environment that defines `window`): file: URLs are read from disk. */
 export const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof (globalThis as { window?: unknown }).window === 'undefined';
 
 /** Reads one package file; resolves undefined when it does not exist. */

@@ -17,6 +17,7 @@ import { validateManifest } from './validate.js';
 /** The weights' bytes (e.g. from a cache), or where to fetch them. */
 export type WeightsSource = Uint8Array | ArrayBuffer | URL | string;
 
+/** The options of `load()`: the target, where the files are, and each runtime's options. */
 export interface LoadOptions extends RuntimeOptions {
   /** Which of the package's targets to run; 'auto' (default) tries them in compile()'s order (see autoSteps). */
   readonly target?: Target | 'auto';
@@ -26,6 +27,7 @@ export interface LoadOptions extends RuntimeOptions {
   readonly weights?: WeightsSource;
 }
 
+/** The options of `run()`. */
 export interface PackageRunOptions {
   /** A fixed seed for random ops; by default each run draws a fresh one. */
   readonly seed?: number;
@@ -34,6 +36,7 @@ export interface PackageRunOptions {
 /** A value of `run`'s result: the outputs as typed arrays, in the structure forward returned. */
 export type OutputValue = TypedArray | OutputValue[] | { [key: string]: OutputValue };
 
+/** A package loaded on a target: what `load()` resolves to. */
 export interface LoadedPackage {
   readonly manifest: Manifest;
   /** The target that runs it. */
