@@ -1,15 +1,16 @@
 // Tensors and state dicts to and from safetensors files.
 
-import { readFileSync } from 'node:fs';
+import { nodeBuiltin } from '../runtime/platform.js';
 import { readSafetensors, writeSafetensors } from '../runtime/safetensors.js';
 import { Tensor } from './trace/tensor.js';
 
 /**
  * Reads a .safetensors file (a PyTorch state dict saved with safetensors) into tensors by name; a
- * malformed file is a FormatError.
+ * malformed file is a FormatError. Node only: in a browser, fetch the bytes and call parseSafetensors.
  */
 export function loadSafetensors(path: string): Record<string, Tensor> {
-  const { tensors } = readSafetensors(readFileSync(path), path);
+  const fs = nodeBuiltin<typeof import('node:fs')>('node:fs', 'loadSafetensors(path)', 'in a browser, fetch the bytes and call parseSafetensors(bytes)');
+  const { tensors } = readSafetensors(fs.readFileSync(path), path);
   const out: Record<string, Tensor> = {};
   for (const [name, t] of tensors) out[name] = Tensor._concrete(t.data, t.shape, t.dtype);
   return out;

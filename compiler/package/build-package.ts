@@ -8,7 +8,7 @@ import type { Manifest } from '../../runtime/package/manifest.js';
 import { buildPlan, GRAPH_PASSES, optimizeGraph } from '../pipeline.js';
 import { assemblePackage, type BuiltTarget } from './assemble.js';
 import { bundleRuntime } from './bundle.js';
-import { generateIndexDts, generateIndexJs, generatePackageJson } from './loader-gen.js';
+import { generateBrowserJs, generateIndexDts, generateIndexJs, generatePackageJson } from './loader-gen.js';
 import { makeMembers, type MemberSource, type ModuleClass } from './members.js';
 import { AOT_TARGETS, aotTargetNames } from '../targets/registry.js';
 import type { AotOverrides } from '../targets/target.js';
@@ -115,6 +115,7 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult> {
     async () => {
       for (const [file, text] of await bundleRuntime()) files.set(file, text);
       files.set('index.js', generateIndexJs(contents.manifest));
+      files.set('browser.js', generateBrowserJs(contents.manifest));
       files.set('index.d.ts', generateIndexDts(contents.manifest));
       files.set('package.json', generatePackageJson(contents.manifest, path.basename(path.resolve(o.out))));
       await writePackageFolder(o.out, files);

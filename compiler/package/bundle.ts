@@ -1,6 +1,6 @@
-// Bundles vmapc's package runtime (runtime/ and ir/ only, never the compiler) into one ES module with esbuild.
+// Bundles vmapc's package runtime (runtime/ and ir/ only, never the compiler) with esbuild: runtime.js for Node and pages, runtime-browser.js for bundlers.
 
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { BackendError } from '../../ir/errors.js';
@@ -11,64 +11,81 @@ const ROOT = path.resolve(path.dirname(HERE), '../..');
 const EXT = path.extname(HERE) === '.ts' ? '.ts' : '.js';
 /** A folder name for esbuild's output paths; nothing is written there. */
 const OUT = path.join(ROOT, '.vmapc-bundle');
-const ENTRY = path.join(ROOT, `runtime/package/entry${EXT}`);
-const SHIMS: Record<string, string> = {
-  webgpu: path.join(ROOT, `runtime/package/dawn${EXT}`),
-  koffi: path.join(ROOT, `runtime/package/koffi${EXT}`),
-};
+const KOFFI_SHIM = path.join(ROOT, `runtime/package/koffi${EXT}`);
 
 /** Where the bundle's files go in the package: runtime.js, and the chunks it imports on demand. */
 export const RUNTIME_FILE = 'runtime.js';
 export const RUNTIME_CHUNKS_DIR = 'runtime';
+/** The browser build of the runtime (WebGPU only, one file, no Node module), which browser.js imports. */
+export const BROWSER_RUNTIME_FILE = 'runtime-browser.js';
 
 /** The folders the bundle may draw from: the runtime and the IR's plain data helpers. */
 const ALLOWED = ['runtime', 'ir'].map((d) => path.join(ROOT, d) + path.sep);
 
 /**
- * The runtimes import npm packages with native code: 'webgpu' (Dawn, in the WebGPU adapter) and
- * 'koffi' (the cpu and cuda runtimes). In a package those imports go to shims in runtime/package that
- * hand over the module the loader found (next to the package, or in the app's folder: see
- * findNodePackage), so the bundle has no bare import that a browser or a bundler would have to resolve.
+ * The cpu and cuda runtimes import koffi (an npm package with native code). In a package that import
+ * goes to a shim in runtime/package that hands over the koffi module the loader found (next to the
+ * package, or in the app's folder: see findNodePackage), so the bundle has no bare import that a
+ * browser or a bundler would have to resolve. (Dawn, `webgpu`, is handed to the adapter the same way.)
  */
-const nativeShims: Plugin = {
-  name: 'vmapc-native-shims',
+const koffiShim: Plugin = {
+  name: 'vmapc-koffi-shim',
   setup(b) {
-    b.onResolve({ filter: /^(webgpu|koffi)$/ }, (args) => ({ path: SHIMS[args.path]! }));
+    b.onResolve({ filter: /^koffi$/ }, () => ({ path: KOFFI_SHIM }));
   },
 };
+
+const COMMON = {
+  absWorkingDir: ROOT,
+  bundle: true,
+  outdir: OUT,
+  entryNames: '[name]',
+  format: 'esm',
+  target: 'es2022',
+  write: false,
+  metafile: true,
+  legalComments: 'none',
+  logLevel: 'silent',
+} as const satisfies BuildOptions;
+
+function checkInputs(meta: Metafile, what: string): void {
+  const outside = Object.keys(meta.inputs)
+    .map((f) => path.resolve(ROOT, f))
+    .filter((f) => !ALLOWED.some((dir) => f.startsWith(dir)));
+  if (outside.length) throw new BackendError(`the package's ${what} must not include the compiler, but the bundle pulled in ${outside.map((f) => path.relative(ROOT, f)).join(', ')}`);
+}
 
 let cached: Promise<Map<string, string>> | undefined;
 
 /**
- * The runtime as ES modules (built once per process): runtime.js, which the loader imports, and chunks
- * under runtime/ that it imports on demand (the cpu and cuda runtimes, which only Node loads).
+ * The runtime as ES modules (built once per process): runtime.js, which index.js imports, with chunks
+ * under runtime/ that it imports on demand (the cpu and cuda runtimes, which only Node loads); and
+ * runtime-browser.js, which browser.js imports: WebGPU only, built for the browser platform with no
+ * module left external, so a browser bundler never meets a Node module through it.
  */
 export function bundleRuntime(): Promise<Map<string, string>> {
   cached ??= (async () => {
-    const result = await build({
-      entryPoints: { runtime: ENTRY },
-      absWorkingDir: ROOT,
-      bundle: true,
-      splitting: true,
-      outdir: OUT,
-      entryNames: '[name]',
-      chunkNames: `${RUNTIME_CHUNKS_DIR}/[name]-[hash]`,
-      format: 'esm',
-      platform: 'neutral',
-      target: 'es2022',
-      write: false,
-      metafile: true,
-      external: ['node:*'],
-      plugins: [nativeShims],
-      legalComments: 'none',
-      logLevel: 'silent',
-      banner: { js: "// vmapc package runtime: the loader, the plan executors and safetensors, bundled from vmapc's runtime/ (no compiler)." },
-    });
-    const outside = Object.keys(result.metafile.inputs)
-      .map((f) => path.resolve(ROOT, f))
-      .filter((f) => !ALLOWED.some((dir) => f.startsWith(dir)));
-    if (outside.length) throw new BackendError(`the package runtime must not include the compiler, but the bundle pulled in ${outside.map((f) => path.relative(ROOT, f)).join(', ')}`);
-    return new Map(result.outputFiles.map((f) => [path.relative(OUT, f.path).split(path.sep).join('/'), f.text]));
+    const [universal, browser] = await Promise.all([
+      build({
+        ...COMMON,
+        entryPoints: { runtime: path.join(ROOT, `runtime/package/entry${EXT}`) },
+        splitting: true,
+        chunkNames: `${RUNTIME_CHUNKS_DIR}/[name]-[hash]`,
+        platform: 'neutral',
+        external: ['node:*'],
+        plugins: [koffiShim],
+        banner: { js: "// vmapc package runtime: the loader, the plan executors and safetensors, bundled from vmapc's runtime/ (no compiler)." },
+      }),
+      build({
+        ...COMMON,
+        entryPoints: { 'runtime-browser': path.join(ROOT, `runtime/package/entry-browser${EXT}`) },
+        platform: 'browser',
+        banner: { js: "// vmapc package runtime for browsers and bundlers: the loader and the WebGPU executor, bundled from vmapc's runtime/ (no compiler, no Node module)." },
+      }),
+    ]);
+    checkInputs(universal.metafile, 'runtime');
+    checkInputs(browser.metafile, 'browser runtime');
+    return new Map([...universal.outputFiles, ...browser.outputFiles].map((f) => [path.relative(OUT, f.path).split(path.sep).join('/'), f.text]));
   })();
   cached.catch(() => (cached = undefined));
   return cached;

@@ -39,7 +39,11 @@ function outputType(tree: OutputTree, outputs: readonly ManifestOutput[], indent
   }
 }
 
-/** package.json: makes the folder an ES-module package (so .js files load as modules everywhere) that an app may also install. */
+/**
+ * package.json: makes the folder an ES-module package (so .js files load as modules everywhere) that an
+ * app may also install. Bundlers building for browsers take the `browser` condition (browser.js: WebGPU
+ * only, no Node module); Node and everything else take index.js.
+ */
 export function generatePackageJson(m: Manifest, folderName: string): string {
   const name = folderName.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') || 'vmapc-package';
   const pkg = {
@@ -48,27 +52,54 @@ export function generatePackageJson(m: Manifest, folderName: string): string {
     description: `${m.model.module} x ${m.model.members}, built by vmapc ${m.compiler.version}`,
     type: 'module',
     main: './index.js',
+    browser: './browser.js',
     types: './index.d.ts',
-    exports: { '.': { types: './index.d.ts', default: './index.js' }, './manifest.json': './manifest.json' },
+    exports: {
+      '.': { types: './index.d.ts', browser: './browser.js', default: './index.js' },
+      './browser': { types: './index.d.ts', default: './browser.js' },
+      './manifest.json': './manifest.json',
+    },
     sideEffects: false,
   };
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
 
-/** index.js: the package's entry; imports only ./runtime.js. */
-export function generateIndexJs(m: Manifest): string {
-  return `// ${header(m)}
-import { loadPackage } from './runtime.js';
-export { VmapcError, FormatError, ShapeError, BackendError } from './runtime.js';
+/** The files a loader lists, each as `new URL('./file', import.meta.url)`: the manifest, the weights, the kernels of `targets`. */
+function fileList(m: Manifest, targets: readonly string[]): string {
+  const files = ['manifest.json', m.weights.file, ...targets.flatMap((t) => m.targets[t as keyof Manifest['targets']]?.plan.kernels.map((k) => k.file) ?? [])];
+  return files.map((f) => `  ${JSON.stringify(f)}: new URL(${JSON.stringify(`./${f}`)}, import.meta.url),`).join('\n');
+}
 
-/** The URL of this package's folder. */
-export const packageUrl = new URL('./', import.meta.url);
+function loaderJs(m: Manifest, runtime: string, targets: readonly string[], what: string): string {
+  return `// ${header(m)}
+// ${what}
+import { loadPackage } from './${runtime}';
+export { VmapcError, FormatError, ShapeError, BackendError } from './${runtime}';
+
+/**
+ * Where each file of this package is. Vite and webpack rewrite \`new URL('./file', import.meta.url)\`
+ * to where they copy the file; unbundled, it is the file beside this one. (esbuild copies nothing:
+ * serve the package folder and pass load({ base }).)
+ */
+export const files = {
+${fileList(m, targets)}
+};
 
 /** Loads the ensemble: checks the package's files, starts a target, uploads the stacked weights. */
 export function load(options = {}) {
-  return loadPackage(packageUrl, options);
+  return loadPackage({ files }, options);
 }
 `;
+}
+
+/** index.js: the package's entry for Node (and pages that import the folder unbundled); every target. */
+export function generateIndexJs(m: Manifest): string {
+  return loaderJs(m, 'runtime.js', Object.keys(m.targets), 'Node, and pages that load this folder as it is: every target of the package.');
+}
+
+/** browser.js: the entry bundlers take for browsers (the `browser` condition); WebGPU only, no Node module. */
+export function generateBrowserJs(m: Manifest): string {
+  return loaderJs(m, 'runtime-browser.js', Object.keys(m.targets).filter((t) => t === 'webgpu'), 'Browsers and bundlers (the "browser" condition of package.json): WebGPU only, nothing of Node.');
 }
 
 /** index.d.ts: typed inputs and outputs for this package's ensemble. */
@@ -92,8 +123,12 @@ ${outDoc}export type Outputs = ${outputType(m.outputTree, m.outputs, '')};
 export type Target = ${targets};
 
 export interface LoadOptions {
-  /** Which target to run; 'auto' (default) tries, of this package's targets: cuda, WebGPU on a native adapter, cpu, WebGPU on Mesa. */
+  /** Which target to run; 'auto' (default) tries, of this package's targets: cuda, WebGPU on a native adapter, cpu, WebGPU on Mesa. In a browser only webgpu runs. */
   readonly target?: Target | 'auto';
+  /** Read every file from this folder instead of where \`files\` says (a CDN, a static folder): a URL, or a path in Node. */
+  readonly base?: URL | string;
+  /** The weights' bytes (e.g. from a cache) or their URL, instead of the package's weights file; checked against the manifest's size and SHA-256 all the same. */
+  readonly weights?: Uint8Array | ArrayBuffer | URL | string;
   readonly webgpu?: {
     /** Node: which Dawn backend to try ('auto': the native one, then Mesa's OpenGL ES). */
     readonly backend?: 'auto' | 'native' | 'opengl' | 'vulkan' | 'swiftshader';
@@ -130,8 +165,8 @@ export interface Ensemble {
   destroy(): void;
 }
 
-/** The URL of this package's folder. */
-export declare const packageUrl: URL;
+/** Where each file of this package is (manifest.json, the weights, the kernels), as bundlers rewrote it. */
+export declare const files: Readonly<Record<string, URL>>;
 
 /** Loads the ensemble. Throws FormatError when a package file is missing, corrupt or of another format version. */
 export declare function load(options?: LoadOptions): Promise<Ensemble>;

@@ -8,8 +8,19 @@ import { renderC } from '../codegen/render/c.js';
 import type { TargetSpec } from '../codegen/target-spec.js';
 import { buildPlan } from '../pipeline.js';
 import { patched, type Prepared, type TargetDefinition, type TargetOptions } from './target.js';
+import { nodeBuiltin, requireNode } from '../../runtime/platform.js';
 
 export type { CpuOptions };
+
+/**
+ * The cpu target's runtime (the toolchain, koffi and Node's modules), imported by specifiers that browser
+ * bundlers leave alone, so a page that bundles the compiler holds none of it (docs/browser.md).
+ */
+const NODE_ONLY = {
+  toolchain: '../../runtime/cpu-native/toolchain.js',
+  executor: '../../runtime/cpu-native/executor.js',
+  tileCache: '../../runtime/cpu-native/tile-cache.js',
+};
 
 /** The CPU target's spec: every input its own arena (user arrays are read in place), indices in i32. */
 export function cpuSpec(cg: CpuCodegen): TargetSpec {
@@ -34,11 +45,12 @@ export const PACKAGE_CPU_VLEN = 8;
  * with the toolchain `options.cpu` describes (`defaults` fill in what the user left out).
  */
 export async function prepareCpu(graph: Graph, options: TargetOptions, defaults: CpuOptions = {}): Promise<Prepared> {
-  const [{ availableParallelism }, toolchain, { CpuNativeExecutor }, { tileCache }, { tunedTiles }] = await Promise.all([
-    import('node:os'),
-    import('../../runtime/cpu-native/toolchain.js'),
-    import('../../runtime/cpu-native/executor.js'),
-    import('../../runtime/cpu-native/tile-cache.js'),
+  requireNode('cpu', 'it compiles C with the system compiler');
+  const { availableParallelism } = nodeBuiltin<typeof import('node:os')>('node:os', 'the cpu target');
+  const [toolchain, { CpuNativeExecutor }, { tileCache }, { tunedTiles }] = await Promise.all([
+    import(/* @vite-ignore */ /* webpackIgnore: true */ NODE_ONLY.toolchain) as Promise<typeof import('../../runtime/cpu-native/toolchain.js')>,
+    import(/* @vite-ignore */ /* webpackIgnore: true */ NODE_ONLY.executor) as Promise<typeof import('../../runtime/cpu-native/executor.js')>,
+    import(/* @vite-ignore */ /* webpackIgnore: true */ NODE_ONLY.tileCache) as Promise<typeof import('../../runtime/cpu-native/tile-cache.js')>,
     import('../codegen/tune-cpu.js'),
   ]);
   const cpu: CpuOptions = { ...defaults, ...options.cpu };

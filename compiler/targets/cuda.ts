@@ -7,6 +7,10 @@ import { renderCuda } from '../codegen/render/cuda.js';
 import type { TargetSpec } from '../codegen/target-spec.js';
 import { buildPlan } from '../pipeline.js';
 import { patched, planNeeds, type TargetDefinition } from './target.js';
+import { requireNode } from '../../runtime/platform.js';
+
+/** The CUDA runtime (koffi, libcuda, libnvrtc), imported by specifiers that browser bundlers leave alone (docs/browser.md). */
+const NODE_ONLY = { context: '../../runtime/cuda/context.js', executor: '../../runtime/cuda/executor.js' };
 
 /**
  * How matmuls run. 'exact': the shared tiled FP32 kernel (every product and sum in FP32, as PyTorch's
@@ -58,7 +62,11 @@ export const cuda: TargetDefinition = {
   title: 'CUDA (NVRTC and the driver API)',
   async prepare(graph, options) {
     // koffi, libcuda and libnvrtc load only when CUDA is asked for.
-    const [{ acquireCuda }, { CudaExecutor }] = await Promise.all([import('../../runtime/cuda/context.js'), import('../../runtime/cuda/executor.js')]);
+    requireNode('cuda', 'it loads NVRTC and the CUDA driver');
+    const [{ acquireCuda }, { CudaExecutor }] = await Promise.all([
+      import(/* @vite-ignore */ /* webpackIgnore: true */ NODE_ONLY.context) as Promise<typeof import('../../runtime/cuda/context.js')>,
+      import(/* @vite-ignore */ /* webpackIgnore: true */ NODE_ONLY.executor) as Promise<typeof import('../../runtime/cuda/executor.js')>,
+    ]);
     const ctx = acquireCuda(options.cuda);
     const matmul = options.cuda?.matmul ?? (process.env['VMAPC_CUDA_MATMUL'] === 'tf32' ? 'tf32' : 'exact');
     const plan = patched(buildPlan(graph, cudaSpec({ matmul, computeCapability: ctx.computeCapability }), { verify: options.verify }).plan, options.patchSource);

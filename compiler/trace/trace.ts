@@ -1,9 +1,8 @@
 // Trace contexts: the stack of active traces, the module-path stack, and where user code called from.
 
-import { fileURLToPath } from 'node:url';
-import * as path from 'node:path';
 import type { NodeOf } from '../../ir/node.js';
 import type { SourceLoc } from '../../ir/errors.js';
+import { isNode, nodeBuiltin } from '../../runtime/platform.js';
 
 /** One recording of a function into a graph. Inner traces (vmap inside vmap) have higher levels. */
 export class Trace {
@@ -84,20 +83,28 @@ export function currentModulePath(): string | undefined {
 
 // ---- source sites -----------------------------------------------------------------------------
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const packageRoot = path.resolve(here, '..', '..');
-const internalDirs = ['ir', 'compiler', 'runtime'].map((d) => path.join(packageRoot, d) + path.sep);
-const internalFiles = new Set(['index.ts', 'index.js'].map((f) => path.join(packageRoot, f)));
+/**
+ * vmapc's root folder as a URL, when this file is in vmapc's source or dist/ layout; undefined inside
+ * a bundle, where vmapc and the user's code share one file and a user's line cannot be told apart.
+ */
+const ROOT = /^(.*\/)compiler\/trace\/trace\.[cm]?[jt]s(?:\?.*)?$/.exec(import.meta.url)?.[1];
+const INTERNAL = ['ir/', 'compiler/', 'runtime/'].map((d) => ROOT + d);
+const INTERNAL_FILES = new Set(['index.ts', 'index.js'].map((f) => ROOT + f));
+const nodeUrl = isNode ? nodeBuiltin<typeof import('node:url')>('node:url', 'source sites') : undefined;
+const nodePath = isNode ? nodeBuiltin<typeof import('node:path')>('node:path', 'source sites') : undefined;
 
-function frameFile(frame: string): { file: string; line: string; col: string } | undefined {
-  const m = /\(?((?:file:\/\/)?[^()\s]+?):(\d+):(\d+)\)?\s*$/.exec(frame);
+/** A stack frame's file, line and column, the file as a URL (file:, http:, ...) or a `node:` name. */
+function frameFile(frame: string): { url: string; line: string; col: string } | undefined {
+  const m = /\(?((?:[a-z][a-z0-9+.-]*:\/\/)?[^()\s]+?):(\d+):(\d+)\)?\s*$/i.exec(frame);
   if (!m) return undefined;
-  const file = m[1]!.startsWith('file://') ? fileURLToPath(m[1]!) : m[1]!;
-  return { file, line: m[2]!, col: m[3]! };
+  const file = m[1]!;
+  const url = /^[a-z][a-z0-9+.-]*:/i.test(file) && !/^[a-z]:[\\/]/i.test(file) ? file : nodeUrl?.pathToFileURL(file).href ?? file;
+  return { url, line: m[2]!, col: m[3]! };
 }
 
 /** The first stack frame outside vmapc itself: the user's line that asked for this op. */
 export function userSite(): string | undefined {
+  if (ROOT === undefined) return undefined;
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 64;
   const stack = new Error().stack?.split('\n').slice(1) ?? [];
@@ -105,9 +112,13 @@ export function userSite(): string | undefined {
   for (const frame of stack) {
     const f = frameFile(frame);
     if (!f) continue;
-    if (f.file.startsWith('node:') || f.file.includes(`${path.sep}node_modules${path.sep}`)) continue;
-    if (internalFiles.has(f.file) || internalDirs.some((d) => f.file.startsWith(d))) continue;
-    return `${path.relative(process.cwd(), f.file) || f.file}:${f.line}:${f.col}`;
+    if (f.url.startsWith('node:') || f.url.includes('/node_modules/')) continue;
+    if (INTERNAL_FILES.has(f.url) || INTERNAL.some((d) => f.url.startsWith(d))) continue;
+    if (nodeUrl && nodePath && f.url.startsWith('file:')) {
+      const file = nodeUrl.fileURLToPath(f.url);
+      return `${nodePath.relative(process.cwd(), file) || file}:${f.line}:${f.col}`;
+    }
+    return `${f.url}:${f.line}:${f.col}`;
   }
   return undefined;
 }

@@ -91,6 +91,8 @@ export interface TrainResult {
   readonly evaluation: Evaluation;
   /** The device the compiled step ran on. */
   readonly device: string;
+  /** Each member's batch loss at every step, in order: losses[m][step]. */
+  readonly losses: readonly (readonly number[])[];
 }
 
 interface State {
@@ -118,6 +120,7 @@ export async function trainEnsemble(digits: Digits, config: TrainConfig): Promis
     return [{ params: r.params, opt: r.opt }, r.loss];
   }, { target: config.target ?? 'auto', example: [initial, ...example] });
   await trainer.setState(initial);
+  const losses: number[][] = Array.from({ length: M }, () => []);
   for (let epoch = 0; epoch < config.epochs; epoch++) {
     const orders = shufflers.map((g) => permutation(n, g));
     const t0 = Date.now();
@@ -125,6 +128,7 @@ export async function trainEnsemble(digits: Digits, config: TrainConfig): Promis
     for (let s = 0; s < steps; s++) {
       const [x, y] = memberBatches(digits.train, orders, s * config.batchSize, config.batchSize);
       const loss = await trainer.step(x, y);
+      loss.toArray().forEach((v, m) => losses[m]!.push(v));
       lossSum += loss.mean().item();
       const done = s + 1 === steps;
       config.report?.(`epoch ${epoch + 1}/${config.epochs} ${progressBar(s + 1, steps)}  mean loss ${(lossSum / (s + 1)).toFixed(4)}${done ? `  (${((Date.now() - t0) / 1000).toFixed(1)} s)` : ''}`, done);
@@ -132,5 +136,5 @@ export async function trainEnsemble(digits: Digits, config: TrainConfig): Promis
   }
   const { params } = await trainer.state();
   trainer.destroy();
-  return { params, seeds: ens.seeds, model: ens.model, evaluation: evaluate(ens.model, params, digits.test), device: trainer.device };
+  return { params, seeds: ens.seeds, model: ens.model, evaluation: evaluate(ens.model, params, digits.test), device: trainer.device, losses };
 }

@@ -1,17 +1,17 @@
-// The runtimes a package can run on, one per target: each starts an Executor for a stored plan without the compiler.
+// The runtimes a package can run on: their interface, the webgpu runtime, a stand-in for Node-only targets, and auto's order.
 
+import { BackendError } from '../../ir/errors.js';
 import { AUTO_ORDER, slotName } from '../auto-order.js';
 import type { CpuOptions } from '../cpu-native/toolchain.js';
 import type { CudaOptions } from '../cuda/context.js';
 import type { Executor } from '../device.js';
 import type { ExecutionPlan, Target } from '../plan.js';
-import { acquireWebGpu, type WebGpuOptions } from '../webgpu/adapter.js';
+import { acquireWebGpu, useDawnModule, type DawnModule, type WebGpuOptions } from '../webgpu/adapter.js';
 import { WebGpuExecutor } from '../webgpu/executor.js';
-import { findDawn, useDawn } from './dawn.js';
 import { isNode } from './files.js';
-import { useKoffi } from './koffi.js';
 import { checkLimits } from './limits.js';
 
+/** The options of `load()` that the runtimes read. */
 export interface RuntimeOptions {
   readonly webgpu?: WebGpuOptions;
   /** Node: the `webgpu` npm package module to use instead of finding one. */
@@ -24,6 +24,7 @@ export interface RuntimeOptions {
   readonly cuda?: Pick<CudaOptions, 'device'>;
 }
 
+/** What a runtime is told about the package it starts. */
 export interface RuntimeContext {
   /** The package folder (native dependencies are looked for from there). */
   readonly base: URL;
@@ -31,44 +32,47 @@ export interface RuntimeContext {
   readonly requires: Readonly<Record<string, number>>;
 }
 
+/** One target's runtime for packages: whether it can run here, and how it starts an Executor for a stored plan. */
 export interface PackageRuntime {
   /** Why this runtime cannot run here (e.g. not in a browser), or undefined when it may. */
   unavailable(): string | undefined;
   start(plan: ExecutionPlan, ctx: RuntimeContext, options: RuntimeOptions): Promise<Executor>;
 }
 
-const nodeOnly = (target: string) => (): string | undefined => (isNode ? undefined : `the ${target} target runs in Node only`);
+/** One runtime per target: the loader of runtime.js has all three, the browser loader (runtime-browser.js) webgpu only. */
+export type PackageRuntimes = { readonly [T in Target]: PackageRuntime };
 
-const webgpu: PackageRuntime = {
-  unavailable: () => undefined,
-  async start(plan, ctx, options) {
-    if (isNode && !options.webgpu?.device) useDawn(await findDawn(ctx.base, options.dawn));
-    const gpu = await acquireWebGpu(options.webgpu);
-    const limits: Record<string, unknown> = {};
-    for (const key in gpu.limits) limits[key] = (gpu.limits as unknown as Record<string, unknown>)[key];
-    checkLimits(limits, ctx.requires, gpu.description);
-    return WebGpuExecutor.create(gpu, plan);
-  },
-};
+/** Finds Dawn in Node: the module the app gave (`load({ dawn })`), or one found from the package's folder. */
+export type DawnFinder = (packageFolder: URL, given: unknown) => Promise<DawnModule>;
 
-// The cpu and cuda runtimes are imported on demand: they use Node's modules and koffi, which a browser never loads.
-const cpu: PackageRuntime = {
-  unavailable: nodeOnly('cpu'),
-  async start(plan, ctx, options) {
-    await useKoffi(ctx.base, options.koffi);
-    return (await import('./cpu-runtime.js')).startCpu(plan, options.cpu);
-  },
-};
+/**
+ * WebGPU: navigator.gpu in a browser; in Node, Dawn from `findDawn` (runtime.js passes one; the browser
+ * build has none, so it holds no code that looks for Node packages).
+ */
+export function webgpuRuntime(findDawn?: DawnFinder): PackageRuntime {
+  return {
+    unavailable: () => undefined,
+    async start(plan, ctx, options) {
+      if (isNode && findDawn && !options.webgpu?.device) useDawnModule(await findDawn(ctx.base, options.dawn));
+      const gpu = await acquireWebGpu(options.webgpu);
+      const limits: Record<string, unknown> = {};
+      for (const key in gpu.limits) limits[key] = (gpu.limits as unknown as Record<string, unknown>)[key];
+      checkLimits(limits, ctx.requires, gpu.description);
+      return WebGpuExecutor.create(gpu, plan);
+    },
+  };
+}
 
-const cuda: PackageRuntime = {
-  unavailable: nodeOnly('cuda'),
-  async start(plan, ctx, options) {
-    await useKoffi(ctx.base, options.koffi);
-    return (await import('./cuda-runtime.js')).startCuda(plan, ctx.requires, options.cuda);
-  },
-};
+/** Why a Node-only target cannot run here: in a browser, always. */
+export const nodeOnlyReason = (target: Target): string => `the ${target} target runs in Node only`;
 
-export const PACKAGE_RUNTIMES: { readonly [T in Target]: PackageRuntime } = { webgpu, cpu, cuda };
+/** A target that a browser build of the loader leaves out (cpu, cuda): never available there. */
+export function nodeOnlyRuntime(target: Target): PackageRuntime {
+  return {
+    unavailable: () => nodeOnlyReason(target),
+    start: () => Promise.reject(new BackendError(nodeOnlyReason(target))),
+  };
+}
 
 /** One try of `target: 'auto'`: a target, with WebGPU limited to one kind of adapter. */
 export interface AutoStep {

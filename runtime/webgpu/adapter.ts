@@ -3,6 +3,7 @@
 import { BackendError } from '../../ir/errors.js';
 import type { GpuDevice, GpuLimits } from './gpu-types.js';
 import { quietDawnCall } from './quiet-dawn.js';
+import { isNode } from '../platform.js';
 
 /** Which adapter Dawn uses in Node: 'auto' (native, then Mesa), or one backend. Browsers use navigator.gpu whatever this says. */
 export type WebGpuBackend = 'auto' | 'native' | 'opengl' | 'vulkan' | 'swiftshader';
@@ -53,7 +54,8 @@ const NO_ADAPTER_HELP =
 
 function describeAdapter(adapter: GPUAdapter, label: string): string {
   const info = adapter.info;
-  const name = [info.vendor, info.device, info.description].filter((s) => s && s.length).join(' ');
+  // Browsers often leave the description empty (SwiftShader: vendor 'google', architecture 'swiftshader').
+  const name = [info.vendor, info.description ? '' : info.architecture, info.device, info.description].filter((s) => s && s.length).join(' ');
   return `${name || 'unknown adapter'} via ${label}`;
 }
 
@@ -67,16 +69,27 @@ async function deviceFor(adapter: GPUAdapter): Promise<GPUDevice> {
   return adapter.requestDevice({ requiredLimits });
 }
 
-// Node 21+ has a global navigator too (without gpu), so Node is recognised by process.versions.
-const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+/** What vmapc uses of the `webgpu` npm package (Dawn) in Node: `create(flags)` makes a GPU instance. */
+export interface DawnModule {
+  create(flags: string[]): unknown;
+  readonly globals: object;
+}
 
-let nodeGpu: Promise<{ create: (flags: string[]) => GPU; globals: object }> | undefined;
+/** Dawn's npm package, imported by a specifier that browser bundlers leave alone (a page never loads it). */
+const DAWN = 'webgpu';
 
-async function loadDawn(): Promise<{ create: (flags: string[]) => GPU; globals: object }> {
-  nodeGpu ??= import('webgpu').then((m) => m as unknown as { create: (flags: string[]) => GPU; globals: object }).catch((e: Error) => {
+let nodeGpu: Promise<DawnModule> | undefined;
+
+async function loadDawn(): Promise<DawnModule> {
+  nodeGpu ??= (import(/* @vite-ignore */ /* webpackIgnore: true */ DAWN) as Promise<DawnModule>).catch((e: Error) => {
     throw new BackendError(`could not load Dawn (the 'webgpu' npm package): ${e.message}. Install it with npm install webgpu`);
   });
   return nodeGpu;
+}
+
+/** Node: run on this Dawn module instead of importing `webgpu` (a package's loader passes the one it found). */
+export function useDawnModule(m: DawnModule): void {
+  nodeGpu = Promise.resolve(m);
 }
 
 /**
@@ -140,7 +153,7 @@ async function discover(backend: WebGpuBackend): Promise<WebGpuContext> {
     for (const [k, v] of Object.entries(a.env ?? {})) process.env[k] ??= v;
     try {
       // Dawn prints its warnings (and Mesa's) while it makes the instance, adapter and device: only on request.
-      const gpu = await quietDawnCall(() => dawn.create(a.flags));
+      const gpu = await quietDawnCall(() => dawn.create(a.flags) as GPU);
       const adapter = await quietDawnCall(() => gpu.requestAdapter({ featureLevel: a.featureLevel } as GPURequestAdapterOptions));
       if (!adapter) {
         tried.push(`${a.label}: no adapter`);

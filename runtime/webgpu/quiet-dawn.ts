@@ -20,12 +20,15 @@ export function dawnMessagesWanted(): boolean {
 
 let fds: Promise<Fds | undefined> | undefined;
 
+/** koffi, imported by a specifier that browser bundlers leave alone (only Node calls loadFds). */
+const KOFFI = 'koffi';
+
 /** libc's dup, dup2, open and close through koffi, or undefined where that is not possible (no koffi, Windows). */
 function loadFds(): Promise<Fds | undefined> {
   fds ??= (async () => {
     if (typeof process === 'undefined' || process.platform === 'win32') return undefined;
     try {
-      const koffi = (await import('koffi')).default;
+      const koffi = ((await import(/* @vite-ignore */ /* webpackIgnore: true */ KOFFI)) as typeof import('koffi')).default;
       const self = koffi.load(null);
       const f = {
         dup: self.func('int dup(int)'),

@@ -39,11 +39,12 @@ async function inProcess(): Promise<Float32Array> {
 describe('package in Node', () => {
   it('has the documented layout, and its loader is self-contained', () => {
     const files = built.files.map((f) => f.path);
-    expect(files.filter((f) => !f.startsWith('runtime/'))).toEqual(['index.d.ts', 'index.js', 'kernels/k0_matmul.wgsl', 'kernels/k1_matmul.wgsl', 'kernels/k2_matmul.wgsl', 'manifest.json', 'package.json', 'runtime.js', 'weights.safetensors']);
+    expect(files.filter((f) => !f.startsWith('runtime/'))).toEqual(['browser.js', 'index.d.ts', 'index.js', 'kernels/k0_matmul.wgsl', 'kernels/k1_matmul.wgsl', 'kernels/k2_matmul.wgsl', 'manifest.json', 'package.json', 'runtime-browser.js', 'runtime.js', 'weights.safetensors']);
     expect(readdirSync(dir)).toEqual(['mlp4']); // no temporary folder left beside it
     const index = readFileSync(path.join(out, 'index.js'), 'utf8');
     expect([...index.matchAll(/from '([^']+)'/g)].map((m) => m[1])).toEqual(['./runtime.js', './runtime.js']);
     expect(staticImports(out, 'runtime.js')).toEqual({ bare: [], node: [] });
+    expect(staticImports(out, 'browser.js')).toEqual({ bare: [], node: [] });
     expect(readFileSync(path.join(out, 'runtime.js'), 'utf8')).not.toMatch(/traceFunction|vmapPass|ts-morph|buildPlan/);
   });
 

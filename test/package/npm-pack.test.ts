@@ -1,6 +1,7 @@
 // vmapc as a user installs it: npm pack (prepack builds dist/), the tarball installed into a fresh project, then
 // plain .mjs, the vmapc command and a strict TypeScript consumer with no @types/node there.
 
+import { build as esbuild } from 'esbuild';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -176,6 +177,15 @@ describe('the npm package', () => {
     const r = await npm(['vmapc', 'build', 'reads.ts', '--members', '2', '--input', 'x=f32[5,6]', '--out', 'reads-pkg', '-q'], app, 'npx');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/ReadsValue \(reads\.ts\) uses what vmapc cannot trace \(nothing was run\):\n {2}reads\.ts:6:\d+: \.item\(\) reads a tensor's values in ReadsValue\.forward/);
+  });
+
+  it('bundles for a browser (esbuild, platform browser, nothing external) without the command or the Node-only runtimes', async () => {
+    writeFileSync(path.join(app, 'page.js'), "import { nn, vmap, compile } from 'vmapc';\nwindow.vmapc = { nn, vmap, compile };\n");
+    const r = await esbuild({ entryPoints: [path.join(app, 'page.js')], absWorkingDir: app, bundle: true, platform: 'browser', format: 'esm', minify: true, write: false, metafile: true, logLevel: 'silent' });
+    const inputs = Object.keys(r.metafile.inputs);
+    expect(inputs.some((f) => f.includes('node_modules/vmapc/dist/compiler/func/vmap.js'))).toBe(true);
+    expect(inputs.filter((f) => !f.startsWith('node_modules/vmapc/dist/') || /dist\/(cli|compiler\/frontend|compiler\/package|runtime\/cpu-native|runtime\/cuda|runtime\/package)\//.test(f))).toEqual(['page.js']);
+    expect(r.outputFiles[0]!.contents.byteLength).toBeLessThan(300_000);
   });
 
   it('tsc --strict over a TypeScript consumer, without @types/node and without skipLibCheck', async () => {
